@@ -1,0 +1,160 @@
+#include "ctl/cmd_install.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <memory>
+
+#include "ctl/policy_edit.h"
+#include "install/docker_daemon_json.h"
+#include "install/install_state.h"
+#include "install/runc_diversion.h"
+#include "verifier/config/config_dir.h"
+#include "verifier/fs/dir.h"
+
+namespace verified::ctl {
+namespace {
+
+struct DockerArgs {
+  std::string daemon_json = "/etc/docker/daemon.json";
+  std::string runtime_path;
+  bool default_runtime = false;
+  bool hardened = false;
+};
+
+Status EnsurePolicy(const std::string& config_dir) {
+  if (access(PolicyPath(config_dir).c_str(), F_OK) == 0) return Ok();
+  fmt::print("created {} (enforce, default deny): register images and allow them\n",
+             PolicyPath(config_dir));
+  return EditPolicy(config_dir, [](nlohmann::ordered_json&) { return Ok(); });
+}
+
+Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
+  install::DockerRuntimeEntry entry;
+  entry.runtime_path = a.runtime_path.empty() ? DefaultRuntimePath() : a.runtime_path;
+  entry.config_dir = ctx.config_dir;
+  entry.set_default = a.default_runtime;
+  if (access(entry.runtime_path.c_str(), X_OK) != 0) {
+    return MakeError(ErrorKind::kNotFound, "runtime binary {} is not executable here",
+                     entry.runtime_path);
+  }
+  VERIFIED_RETURN_IF_ERROR(EnsurePolicy(ctx.config_dir));
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::ordered_json state,
+                            install::LoadInstallState(ctx.config_dir));
+  auto existing = ReadFileLimited(a.daemon_json, 16u << 20);
+  if (!existing.ok() && existing.error().kind() != ErrorKind::kNotFound) {
+    return std::move(existing).error();
+  }
+  VERIFIED_ASSIGN_OR_RETURN(install::DaemonJsonMerge merged,
+                            install::MergeDaemonJson(existing.ok() ? *existing : "", entry));
+  VERIFIED_ASSIGN_OR_RETURN(std::string backup,
+                            install::ReplaceWithBackup(a.daemon_json, merged.text));
+  auto& d = state["docker"];
+  d["daemon_json"] = a.daemon_json;
+  d["runtime"] = entry.name;
+  if (a.default_runtime && !d.contains("previous_default_runtime")) {
+    d["previous_default_runtime"] =
+        merged.previous_default ? nlohmann::ordered_json(*merged.previous_default) : nullptr;
+  }
+  fmt::print("added runtime \"{}\" ({}) to {}{}\n", entry.name, entry.runtime_path, a.daemon_json,
+             backup.empty() ? "" : " (backup: " + backup + ")");
+  if (a.default_runtime) fmt::print("default-runtime is now \"{}\"\n", entry.name);
+  if (a.hardened) {
+    std::string path_env = getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
+    install::RuncDiversion div;
+    if (d.contains("hardened")) {
+      div = {d["hardened"]["runc_path"].get<std::string>(),
+             d["hardened"]["diverted_path"].get<std::string>()};
+    } else {
+      VERIFIED_ASSIGN_OR_RETURN(div, install::LocateRunc(path_env));
+    }
+    // Record the real runc first: once diverted, `runc` on PATH is verified-runtime.
+    VERIFIED_RETURN_IF_ERROR(install::SetRuntimeRunc(ctx.config_dir, div.diverted_path));
+    VERIFIED_RETURN_IF_ERROR(install::DivertRunc(div, entry.runtime_path));
+    d["hardened"] = {{"runc_path", div.runc_path}, {"diverted_path", div.diverted_path}};
+    fmt::print("hardened: {} diverted to {}; {} now runs verified-runtime\n", div.runc_path,
+               div.diverted_path, div.runc_path);
+    if (ctx.config_dir != kDefaultConfigDir) {
+      fmt::print(
+          "note: engines calling plain runc read {} unless VERIFIED_CONFIG_DIR={} is in "
+          "their environment\n",
+          kDefaultConfigDir, ctx.config_dir);
+    }
+  }
+  VERIFIED_RETURN_IF_ERROR(install::SaveInstallState(ctx.config_dir, state));
+  fmt::print("reload dockerd to apply: systemctl reload docker (or kill -HUP the dockerd pid)\n");
+  return Ok();
+}
+
+Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::ordered_json state,
+                            install::LoadInstallState(ctx.config_dir));
+  nlohmann::ordered_json d =
+      state.contains("docker") ? state["docker"] : nlohmann::ordered_json::object();
+  std::string daemon_json =
+      d.contains("daemon_json") ? d["daemon_json"].get<std::string>() : a.daemon_json;
+  std::string name = d.contains("runtime") ? d["runtime"].get<std::string>() : "verified";
+  std::optional<std::string> previous;
+  if (d.contains("previous_default_runtime") && d["previous_default_runtime"].is_string()) {
+    previous = d["previous_default_runtime"].get<std::string>();
+  }
+  auto existing = ReadFileLimited(daemon_json, 16u << 20);
+  if (existing.ok()) {
+    VERIFIED_ASSIGN_OR_RETURN(std::string text,
+                              install::UnmergeDaemonJson(*existing, name, previous));
+    VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(daemon_json, text));
+    fmt::print("removed runtime \"{}\" from {} (backup: {})\n", name, daemon_json, backup);
+  } else if (existing.error().kind() != ErrorKind::kNotFound) {
+    return std::move(existing).error();
+  }
+  if (d.contains("hardened")) {
+    install::RuncDiversion div{d["hardened"]["runc_path"].get<std::string>(),
+                               d["hardened"]["diverted_path"].get<std::string>()};
+    VERIFIED_RETURN_IF_ERROR(install::UndivertRunc(div));
+    VERIFIED_RETURN_IF_ERROR(install::SetRuntimeRunc(ctx.config_dir, ""));
+    fmt::print("restored {} (diversion removed)\n", div.runc_path);
+  }
+  state.erase("docker");
+  VERIFIED_RETURN_IF_ERROR(install::SaveInstallState(ctx.config_dir, state));
+  fmt::print("reload dockerd to apply: systemctl reload docker (or kill -HUP the dockerd pid)\n");
+  return Ok();
+}
+
+}  // namespace
+
+std::string DefaultRuntimePath() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n > 0) {
+    std::string self(buf, static_cast<size_t>(n));
+    std::string sibling = self.substr(0, self.rfind('/') + 1) + "verified-runtime";
+    if (access(sibling.c_str(), X_OK) == 0) return sibling;
+  }
+  return "/usr/local/bin/verified-runtime";
+}
+
+void AddInstallCommands(CLI::App& app, CtlContext& ctx) {
+  for (bool install : {true, false}) {
+    auto a = std::make_shared<DockerArgs>();
+    auto* group =
+        app.add_subcommand(install ? "install" : "uninstall",
+                           install ? "Register verified with an engine" : "Undo what install did");
+    group->require_subcommand(1);
+    auto* docker = group->add_subcommand("docker", "Docker (daemon.json)");
+    docker->add_option("--daemon-json", a->daemon_json, "daemon.json to edit");
+    if (install) {
+      docker->add_option("--runtime-path", a->runtime_path, "verified-runtime binary");
+      docker->add_flag("--default-runtime", a->default_runtime,
+                       "make verified Docker's default runtime");
+      docker->add_flag("--hardened", a->hardened,
+                       "also divert the host's runc to verified-runtime (closes --runtime=runc)");
+    }
+    docker->callback([&ctx, a, install] {
+      auto st = install ? InstallDocker(ctx, *a) : UninstallDocker(ctx, *a);
+      if (!st.ok()) ctx.Fail(std::move(st).error());
+    });
+  }
+}
+
+}  // namespace verified::ctl

@@ -1,0 +1,34 @@
+// State shared by verifiedctl's subcommands.
+#pragma once
+
+#include <string>
+
+#include "verifier/core/result.h"
+
+namespace verified::ctl {
+
+/// Exit statuses, as documented in the README.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitRefused = 1,  ///< check/audit: something is (or would be) refused
+  kExitError = 2,    ///< could not decide: bad arguments, unreachable engine, unreadable state
+};
+
+/// Global options and the exit status the chosen subcommand sets.
+struct CtlContext {
+  std::string config_dir;
+  std::string engine = "docker";  ///< --engine for register/check/explain
+  int exit_code = kExitOk;
+
+  /// Prints "verifiedctl: <error>" to stderr and sets kExitError.
+  void Fail(const Error& e);
+  void Fail(const std::string& message);
+};
+
+/// RFC 3339 UTC timestamp with seconds ("2026-11-22T05:24:27Z").
+std::string NowRfc3339();
+
+/// "alice (uid 0, via sudo)" style description of who runs the tool.
+std::string CurrentUser();
+
+}  // namespace verified::ctl

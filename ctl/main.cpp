@@ -1,0 +1,33 @@
+// verifiedctl: register images, edit and lint policy, check images, explain containers,
+// install into engines.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "ctl/cmd_check.h"
+#include "ctl/cmd_install.h"
+#include "ctl/cmd_policy.h"
+#include "ctl/cmd_register.h"
+#include "ctl/context.h"
+#include "verifier/config/config_dir.h"
+
+int main(int argc, char** argv) {
+  using namespace verified::ctl;
+  CtlContext ctx;
+  const char* env = getenv("VERIFIED_CONFIG_DIR");
+  ctx.config_dir = env != nullptr && *env != '\0' ? env : verified::kDefaultConfigDir;
+  CLI::App app{"verifiedctl: administer the verified OCI runtime"};
+  app.set_version_flag("--version", "verifiedctl 0.1.0");
+  app.add_option("--config-dir", ctx.config_dir, "configuration directory")->capture_default_str();
+  app.require_subcommand(1);
+  AddRegisterCommands(app, ctx);
+  AddPolicyCommands(app, ctx);
+  AddCheckCommands(app, ctx);
+  AddInstallCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitError;
+  }
+  return ctx.exit_code;
+}

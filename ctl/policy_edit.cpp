@@ -1,0 +1,52 @@
+#include "ctl/policy_edit.h"
+
+#include <sys/stat.h>
+
+#include "verifier/config/config_dir.h"
+#include "verifier/core/json.h"
+#include "verifier/fs/atomic_file.h"
+#include "verifier/fs/dir.h"
+
+namespace verified::ctl {
+
+nlohmann::ordered_json DefaultPolicyDoc() {
+  nlohmann::ordered_json j;
+  j["version"] = 1;
+  j["mode"] = "enforce";
+  j["default"] = "deny";
+  j["rules"] = nlohmann::ordered_json::array();
+  return j;
+}
+
+Status EditPolicy(const std::string& config_dir,
+                  const std::function<Status(nlohmann::ordered_json&)>& edit) {
+  VERIFIED_RETURN_IF_ERROR(MakeDirs(config_dir, 0755));
+  VERIFIED_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(config_dir + "/.lock"));
+  std::string path = PolicyPath(config_dir);
+  nlohmann::ordered_json doc;
+  auto text = ReadFileLimited(path, kMaxPolicyBytes);
+  if (text.ok()) {
+    VERIFIED_ASSIGN_OR_WRAP(doc, ParseOrderedJson(*text, "policy"), "{}", path);
+    if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{} is not a JSON object", path);
+  } else if (text.error().kind() == ErrorKind::kNotFound) {
+    doc = DefaultPolicyDoc();
+  } else {
+    return std::move(text).error();
+  }
+  VERIFIED_RETURN_IF_ERROR(edit(doc));
+  std::string out = doc.dump(2) + "\n";
+  auto parsed = ParsePolicy(out);
+  if (!parsed.ok()) return Wrap(std::move(parsed).error(), "the edited policy is invalid");
+  return WriteFileAtomic(path, out, 0644);
+}
+
+std::pair<std::string, nlohmann::ordered_json> ParseRequireArg(const std::string& arg) {
+  auto eq = arg.find('=');
+  if (eq == std::string::npos) return {arg, true};
+  std::string name = arg.substr(0, eq), value = arg.substr(eq + 1);
+  auto j = ParseOrderedJson(value, "value");
+  if (j.ok() && !j->is_string()) return {name, *j};
+  return {name, value};
+}
+
+}  // namespace verified::ctl

@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs everything verified builds and tests with, from Debian's packages only.
+set -euo pipefail
+PKGS=(
+  # build
+  cmake ninja-build g++ pkg-config clang
+  nlohmann-json3-dev libssl-dev libspdlog-dev libfmt-dev libseccomp-dev libgtest-dev
+  libgmock-dev libcurl4-openssl-dev libcli11-dev zlib1g-dev libarchive-dev libbenchmark-dev
+  # engines driven by the end-to-end tests
+  docker.io containerd runc crun podman skopeo umoci busybox-static
+  uidmap fuse-overlayfs iptables python3 jq procps util-linux
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # policy-rc.d: never let package scripts start system daemons (tests start private ones).
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi

@@ -1,0 +1,40 @@
+#include "shim/own_options.h"
+
+#include "verifier/config/config_dir.h"
+
+namespace verified::shim {
+
+Result<OwnOptions> ParseOwnOptions(const std::vector<std::string>& args,
+                                   const std::string& env_config_dir) {
+  OwnOptions o;
+  o.config_dir = env_config_dir.empty() ? kDefaultConfigDir : env_config_dir;
+  size_t i = 0;
+  while (i < args.size()) {
+    const std::string& a = args[i];
+    std::string* target = nullptr;
+    std::string name;
+    for (const char* opt : {"--config-dir", "--runc"}) {
+      std::string o_name(opt);
+      if (a == o_name || a.rfind(o_name + "=", 0) == 0) {
+        name = o_name;
+        target = o_name == "--runc" ? &o.runc : &o.config_dir;
+      }
+    }
+    if (target == nullptr) break;
+    if (a == name) {
+      if (i + 1 >= args.size() || args[i + 1].empty()) {
+        return MakeError(ErrorKind::kInvalidArgument, "{} needs a value", name);
+      }
+      *target = args[i + 1];
+      i += 2;
+    } else {
+      *target = a.substr(name.size() + 1);
+      if (target->empty()) return MakeError(ErrorKind::kInvalidArgument, "{} needs a value", name);
+      ++i;
+    }
+  }
+  o.consumed = i;
+  return o;
+}
+
+}  // namespace verified::shim

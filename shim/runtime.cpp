@@ -1,0 +1,117 @@
+#include "shim/runtime.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "shim/decision_log.h"
+#include "shim/exec_runc.h"
+#include "shim/own_options.h"
+#include "shim/refusal.h"
+#include "shim/runc_args.h"
+#include "verifier/config/config_dir.h"
+#include "verifier/policy/decide.h"
+
+namespace verified::shim {
+namespace {
+
+std::string GetEnv(const char* name) {
+  const char* v = getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+// When the global flags themselves cannot be parsed we still want the refusal to reach the
+// engine's log file, so look for --log / --log-format the simple way.
+RuncGlobals GuessGlobals(const std::vector<std::string>& args) {
+  RuncGlobals g;
+  for (size_t i = 0; i < args.size(); ++i) {
+    for (auto [flag, target] : {std::pair{"log", &g.log}, std::pair{"log-format", &g.log_format}}) {
+      for (const std::string prefix : {"--", "-"}) {
+        std::string f = prefix + flag;
+        if (args[i] == f && i + 1 < args.size()) *target = args[i + 1];
+        if (args[i].rfind(f + "=", 0) == 0) *target = args[i].substr(f.size() + 1);
+      }
+    }
+  }
+  return g;
+}
+
+int Refuse(const std::string& message, const RuncGlobals& g) {
+  ReportRefusal(message, g.log, g.log_format);
+  return 1;
+}
+
+std::string AbsoluteBundle(const std::string& bundle) {
+  char cwd[PATH_MAX];
+  if (getcwd(cwd, sizeof(cwd)) == nullptr) return bundle;
+  if (bundle.empty()) return cwd;
+  if (bundle.front() == '/') return bundle;
+  return std::string(cwd) + "/" + bundle;
+}
+
+int Exec(const std::string& runc, const std::vector<std::string>& runc_args, const RuncGlobals& g) {
+  Error e = ExecRunc(runc, runc_args);
+  return Refuse("verified: " + e.What(), g);
+}
+
+// The create path: decide, log the decision, then exec runc or refuse.
+int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSettings& settings,
+               const std::string& runc, const std::vector<std::string>& runc_args) {
+  CreateRequest req;
+  req.container_id = cl.container_id;
+  req.bundle_dir = AbsoluteBundle(cl.bundle);
+  req.config_dir = own.config_dir;
+  Decision d = DecideCreate(req);
+  auto record = DecisionRecord(d, cl.subcommand, cl.container_id);
+  Status logged = AppendDecision(settings.decision_log, record);
+  std::string message = RefusalMessage(d.verdict);
+  if (d.verdict.image.empty()) {
+    message = "verified: refused container " + cl.container_id + ": " + d.verdict.reason;
+  }
+  if (!logged.ok()) {
+    // Every decision must leave a line; one that cannot is not taken.
+    return Refuse("verified: refused container " + cl.container_id +
+                      ": cannot write the decision log: " + logged.error().What(),
+                  cl.globals);
+  }
+  if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
+  return Exec(runc, runc_args, cl.globals);
+}
+
+}  // namespace
+
+int RunRuntime(const std::vector<std::string>& args) {
+  auto own = ParseOwnOptions(args, GetEnv("VERIFIED_CONFIG_DIR"));
+  if (!own.ok()) return Refuse("verified: " + own.error().What(), GuessGlobals(args));
+  std::vector<std::string> runc_args(args.begin() + static_cast<long>(own->consumed), args.end());
+
+  auto settings = LoadRuntimeSettings(own->config_dir);
+  auto cl = ParseRuncGlobals(runc_args);
+  bool create_path =
+      cl.ok() ? IsCreatePath(cl->subcommand) && !cl->globals.help : MentionsCreatePath(runc_args);
+  RuncGlobals globals = cl.ok() ? cl->globals : GuessGlobals(runc_args);
+  if (!settings.ok() && create_path) {
+    return Refuse("verified: refused: " + settings.error().What(), globals);
+  }
+  std::string configured = !own->runc.empty() ? own->runc : settings.ok() ? settings->runc : "";
+  auto runc = FindRunc(configured, GetEnv("PATH"));
+  if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
+  if (!create_path) return Exec(*runc, runc_args, globals);
+
+  if (!cl.ok()) {
+    return Refuse("verified: refused: cannot parse the runc command line with certainty: " +
+                      cl.error().What(),
+                  globals);
+  }
+  auto full = ParseRuncArgs(runc_args);
+  if (!full.ok()) {
+    return Refuse("verified: refused: cannot parse the runc command line with certainty: " +
+                      full.error().What(),
+                  globals);
+  }
+  if (full->help) return Exec(*runc, runc_args, globals);
+  return CreatePath(*full, *own, *settings, *runc, runc_args);
+}
+
+}  // namespace verified::shim

@@ -1,0 +1,78 @@
+#include "verifier/checks/registered.h"
+
+#include "verifier/policy/pattern.h"
+
+namespace verified {
+namespace {
+
+constexpr const char* kName = "registered";
+
+class Registered : public Requirement {
+ public:
+  std::string Name() const override { return kName; }
+  nlohmann::json Value() const override { return true; }
+
+  Finding Check(const CheckContext& ctx) const override {
+    if (ctx.typed_by_name && ctx.matched_name != nullptr) return CheckByName(ctx);
+    return CheckByChain(ctx);
+  }
+
+ private:
+  static Finding CheckByName(const CheckContext& ctx) {
+    std::string name = ctx.matched_name->String();
+    auto reg = ctx.registrations.FindByName(name);
+    if (!reg.ok()) return Fail(kName, "cannot read registrations: " + reg.error().What());
+    if (!*reg) {
+      return Fail(kName, ctx.matched_name->Familiar() + " is not registered", "",
+                  ctx.image.TopChainId());
+    }
+    const Registration& r = **reg;
+    if (r.chain_ids == ctx.image.chain_ids) {
+      return Pass(kName, "layer chain equals the registration of " + ctx.matched_name->Familiar() +
+                             " (" + r.registered_at + ")");
+    }
+    size_t at = FirstChainDifference(r.chain_ids, ctx.image.chain_ids);
+    std::string detail = fmt::format(
+        "{} was registered with {} layers (top chainID {}) but the image has {} layers (top "
+        "chainID {}); first difference at layer {}",
+        ctx.matched_name->Familiar(), r.chain_ids.size(), r.TopChainId(),
+        ctx.image.chain_ids.size(), ctx.image.TopChainId(), at + 1);
+    return Fail(kName, "layer chain differs from the registration: " + detail, r.TopChainId(),
+                ctx.image.TopChainId());
+  }
+
+  static Finding CheckByChain(const CheckContext& ctx) {
+    auto regs = ctx.registrations.FindByChain(ctx.image.TopChainId());
+    if (!regs.ok()) return Fail(kName, "cannot read registrations: " + regs.error().What());
+    for (const auto& r : *regs) {
+      auto ref = ParseReference(r.name);
+      if (!ref.ok()) continue;
+      if (ctx.rule_pattern != nullptr && !ctx.rule_pattern->Matches(*ref)) continue;
+      if (r.chain_ids == ctx.image.chain_ids) {
+        return Pass(kName, "layer chain equals the registration of " + ref->Familiar());
+      }
+    }
+    return Fail(kName,
+                "no registration covered by this rule has the image's layer chain (top chainID " +
+                    ctx.image.TopChainId() + ")",
+                "", ctx.image.TopChainId());
+  }
+};
+
+}  // namespace
+
+size_t FirstChainDifference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  return i;
+}
+
+Result<RequirementPtr> MakeRegistered(const nlohmann::json& value) {
+  if (!value.is_boolean()) {
+    return MakeError(ErrorKind::kInvalidArgument, "value must be true or false");
+  }
+  if (!value.get<bool>()) return RequirementPtr();
+  return RequirementPtr(std::make_shared<Registered>());
+}
+
+}  // namespace verified

@@ -1,0 +1,43 @@
+// The config dir (default /etc/verified): policy.json, runtime.json, images/.
+//
+// Everything here decides what runs on the host, so the runtime refuses to trust it unless
+// root (or the user running the tool) owns it and nobody else can write it.
+#pragma once
+
+#include <string>
+
+#include "verifier/core/result.h"
+#include "verifier/policy/policy.h"
+
+namespace verified {
+
+/// Default config dir, overridden by --config-dir.
+inline constexpr const char* kDefaultConfigDir = "/etc/verified";
+/// Default decision log.
+inline constexpr const char* kDefaultDecisionLog = "/var/log/verified/decisions.log";
+
+/// Settings of the runtime binary (<config-dir>/runtime.json, optional).
+struct RuntimeSettings {
+  std::string runc;  ///< path of the real runc ("" = search PATH, skipping ourselves)
+  std::string decision_log = kDefaultDecisionLog;
+};
+
+/// Path helpers.
+std::string PolicyPath(const std::string& config_dir);
+std::string RuntimeSettingsPath(const std::string& config_dir);
+
+/// Checks that `path` is owned by root or the effective user and is not writable by group or
+/// others. kPermission says what to chmod/chown.
+Status CheckTrustedPath(const std::string& path);
+
+/// Loads <config-dir>/policy.json after CheckTrustedPath on the dir and the file. A missing
+/// file is kNotFound, with a message saying how to create one.
+Result<Policy> LoadPolicy(const std::string& config_dir);
+
+/// Loads runtime.json; absent means defaults. Unknown keys and wrong types are errors.
+Result<RuntimeSettings> LoadRuntimeSettings(const std::string& config_dir);
+
+/// Parses runtime.json text.
+Result<RuntimeSettings> ParseRuntimeSettings(std::string_view text);
+
+}  // namespace verified

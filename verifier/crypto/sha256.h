@@ -1,0 +1,39 @@
+// SHA-256 through OpenSSL's EVP interface (uses SHA-NI where the CPU has it).
+#pragma once
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace verified {
+
+/// Streaming SHA-256. Not copyable; Reset() makes it reusable.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
+  /// Adds bytes to the running hash.
+  void Update(const void* data, size_t len);
+  void Update(std::string_view data) { Update(data.data(), data.size()); }
+  /// Returns the 64-character lowercase hex digest and resets the state.
+  std::string FinalHex();
+  /// Starts a new hash.
+  void Reset();
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+/// Lowercase hex SHA-256 of `data`.
+std::string Sha256Hex(std::string_view data);
+
+/// "sha256:" + Sha256Hex(data): the OCI digest of a blob.
+std::string Sha256Digest(std::string_view data);
+
+}  // namespace verified

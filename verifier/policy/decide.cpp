@@ -1,0 +1,48 @@
+#include "verifier/policy/decide.h"
+
+#include <chrono>
+
+#include "verifier/bundle/mountinfo.h"
+#include "verifier/bundle/spec.h"
+#include "verifier/config/config_dir.h"
+#include "verifier/store/stores.h"
+
+namespace verified {
+
+Decision DecideCreate(const CreateRequest& req) {
+  auto start = std::chrono::steady_clock::now();
+  Decision d;
+  auto finish = [&]() {
+    d.elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+    return d;
+  };
+  auto policy = LoadPolicy(req.config_dir);
+  if (!policy.ok()) {
+    // Without a policy we cannot know the mode either: deny.
+    d.verdict = VerdictForError(policy.error(), Mode::kEnforce, "");
+    return finish();
+  }
+  d.policy_digest = policy->digest;
+  auto fail = [&](const Error& e) {
+    d.verdict = VerdictForError(e, policy->mode, "");
+    return finish();
+  };
+  auto spec = LoadSpec(req.bundle_dir);
+  if (!spec.ok()) return fail(spec.error());
+  auto rootfs = ResolveRootPath(req.bundle_dir, *spec);
+  if (!rootfs.ok()) return fail(rootfs.error());
+  auto mounts = ReadMountinfo(req.mountinfo_path);
+  if (!mounts.ok()) return fail(mounts.error());
+  ContainerContext ctx{req.container_id, req.bundle_dir, &*spec, *rootfs, &*mounts};
+  auto image = ResolveImage(ctx, AllStores());
+  if (!image.ok()) return fail(image.error());
+  d.engine = image->engine;
+  d.top_chain_id = image->TopChainId();
+  RegistrationStore regs(req.config_dir);
+  d.verdict = Evaluate(*policy, *image, &*spec, regs);
+  return finish();
+}
+
+}  // namespace verified

@@ -1,0 +1,34 @@
+// DecideCreate: the whole create-path decision, from bundle to verdict.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "verifier/policy/evaluate.h"
+#include "verifier/store/resolved_image.h"
+
+namespace verified {
+
+/// What the runtime parsed from its command line.
+struct CreateRequest {
+  std::string container_id;
+  std::string bundle_dir;  ///< absolute
+  std::string config_dir;
+  std::string mountinfo_path = "/proc/self/mountinfo";
+};
+
+/// Everything the decision log records.
+struct Decision {
+  Verdict verdict;
+  std::string engine;  ///< resolver that proved the image ("" when none did)
+  std::string top_chain_id;
+  std::string policy_digest;  ///< "" when the policy could not be loaded
+  int64_t elapsed_us = 0;
+};
+
+/// Loads the policy, the bundle spec and the mount table, resolves the image through every
+/// store and evaluates the policy. Never fails: any error becomes a deny verdict (or an
+/// audit-mode allow when the policy says audit) naming what to fix.
+Decision DecideCreate(const CreateRequest& req);
+
+}  // namespace verified

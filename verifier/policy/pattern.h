@@ -1,0 +1,52 @@
+// Image patterns in policy rules: globs over normalised references, or anchored regexes.
+//
+// Glob  "my_company/*"  is normalised like a reference (docker.io/my_company/*), then matched
+//       against the repository of a name: `*` and `?` never cross '/', `**` does. A glob with
+//       no tag matches every tag and digest of the repositories it covers; one with a tag
+//       ("alpine:3.*") matches the full name. "*" and "**" alone match every named image.
+//       Because the registry is always part of the match, "registry.example.com/*" cannot
+//       match "registry.example.com.evil.io/x", and "my_company/*" never matches
+//       "my_company_evil/x" nor "evil.io/my_company/x".
+// Regex is ECMAScript, anchored at both ends, tried against the familiar form
+//       ("my_company/nginx:1.2") and the full form ("docker.io/my_company/nginx:1.2").
+#pragma once
+
+#include <memory>
+#include <regex>
+#include <string>
+
+#include "verifier/core/result.h"
+#include "verifier/image/reference.h"
+
+namespace verified {
+
+/// A compiled image pattern.
+class ImagePattern {
+ public:
+  /// Compiles a glob. Fails with kInvalidArgument for an empty pattern or one whose registry
+  /// or path cannot be a reference even with wildcards.
+  static Result<ImagePattern> Glob(const std::string& text);
+  /// Compiles a regex. Fails with kInvalidArgument when std::regex rejects it.
+  static Result<ImagePattern> Regex(const std::string& text);
+
+  /// True when the pattern matches `ref`.
+  bool Matches(const Reference& ref) const;
+  /// The pattern as written, for messages ("my_company/*", "regex ^x$").
+  std::string Describe() const;
+  /// True for "*" / "**": matches every named image (used by lint to find dead rules).
+  bool MatchesEverything() const { return match_all_; }
+  const std::string& text() const { return text_; }
+  bool is_regex() const { return regex_ != nullptr; }
+
+ private:
+  std::string text_;
+  std::string normalised_;  // glob normalised to domain/path[:tag][@digest]
+  bool has_tag_or_digest_ = false;
+  bool match_all_ = false;
+  std::shared_ptr<std::regex> regex_;
+};
+
+/// Glob match where `*` and `?` stop at '/', `**` crosses it. Exposed for tests.
+bool GlobMatch(std::string_view pattern, std::string_view text);
+
+}  // namespace verified

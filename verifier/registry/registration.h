@@ -1,0 +1,33 @@
+// A registered image: the administrator's statement "this name is this layer chain".
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "verifier/core/result.h"
+
+namespace verified {
+
+/// One registration record, stored as JSON.
+struct Registration {
+  std::string name;      ///< normalised reference with tag ("docker.io/library/alpine:3.20")
+  std::string image_id;  ///< "sha256:..." config digest at registration time
+  std::vector<std::string> diff_ids;
+  std::vector<std::string> chain_ids;
+  std::vector<std::string> repo_digests;  ///< "repo@sha256:..." the engine knew
+  std::string registered_at;              ///< RFC 3339 UTC
+  std::string registered_by;              ///< "user (uid N)"
+  std::string engine;                     ///< where it was read from ("docker", ...)
+
+  std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }
+};
+
+/// Serialises a registration.
+nlohmann::json RegistrationToJson(const Registration& r);
+
+/// Parses and validates a registration: name must be a normalised reference, digests valid,
+/// chain_ids must equal ChainIds(diff_ids) (a record cannot claim a chain it does not have).
+Result<Registration> RegistrationFromJson(const nlohmann::json& j);
+
+}  // namespace verified

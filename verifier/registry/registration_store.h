@@ -1,0 +1,58 @@
+// RegistrationStore: registered images under <config-dir>/images, indexed for O(1) lookups.
+//
+//   images/by-name/<sha256(name)>.json        the Registration record
+//   images/by-chain/<top chainID hex>.json    {"names":[...]} every name registered with it
+//
+// A create decision reads at most a handful of these files, so its cost does not grow with
+// the number of registered images. Writers serialise on <config-dir>/.lock and replace files
+// atomically; readers take no lock.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "verifier/core/result.h"
+#include "verifier/registry/registration.h"
+
+namespace verified {
+
+/// Largest registration record and chain index we read.
+inline constexpr size_t kMaxRegistrationBytes = 1u << 20;
+/// Most names one chain may be registered under.
+inline constexpr size_t kMaxNamesPerChain = 10000;
+
+/// Access to the registered images of one config dir.
+class RegistrationStore {
+ public:
+  explicit RegistrationStore(std::string config_dir) : dir_(std::move(config_dir)) {}
+
+  /// The registration of a normalised name, nullopt when not registered. A record that is
+  /// unreadable or malformed is an error (fail closed), never "not registered".
+  Result<std::optional<Registration>> FindByName(const std::string& name) const;
+
+  /// Every registration whose top chainID is `top_chain`.
+  Result<std::vector<Registration>> FindByChain(const std::string& top_chain) const;
+
+  /// Adds or replaces the registration of r.name, updating both indexes under the lock.
+  Status Put(const Registration& r) const;
+
+  /// Removes the registration of `name`; false when it was not registered.
+  Result<bool> Remove(const std::string& name) const;
+
+  /// All registrations, sorted by name.
+  Result<std::vector<Registration>> List() const;
+
+  const std::string& config_dir() const { return dir_; }
+
+ private:
+  std::string NamePath(const std::string& name) const;
+  std::string ChainPath(const std::string& top_chain) const;
+  Result<std::vector<std::string>> ReadChainNames(const std::string& top_chain) const;
+  Status WriteChainNames(const std::string& top_chain, const std::vector<std::string>& names) const;
+  Status EnsureDirs() const;
+
+  std::string dir_;
+};
+
+}  // namespace verified

@@ -1,0 +1,28 @@
+#include "verifier/store/stores.h"
+
+#include "verifier/store/docker/overlay2_store.h"
+
+namespace verified {
+
+std::vector<std::unique_ptr<Store>> AllStores() {
+  std::vector<std::unique_ptr<Store>> stores;
+  stores.push_back(std::make_unique<DockerOverlay2Store>());
+  return stores;
+}
+
+Result<ResolvedImage> ResolveImage(const ContainerContext& ctx,
+                                   const std::vector<std::unique_ptr<Store>>& stores) {
+  std::string tried;
+  for (const auto& store : stores) {
+    auto r = store->Resolve(ctx);
+    if (!r.ok()) return std::move(r).error();
+    if (r->has_value()) return std::move(**r);
+    tried += (tried.empty() ? "" : ", ") + store->Name();
+  }
+  return MakeError(ErrorKind::kUnsupported,
+                   "cannot prove the image of root.path {}: it is in no known engine store "
+                   "(tried {})",
+                   ctx.rootfs, tried);
+}
+
+}  // namespace verified
