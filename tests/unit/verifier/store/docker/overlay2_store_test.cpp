@@ -1,0 +1,169 @@
+#include "verifier/store/docker/overlay2_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "unit/support/fake_docker_tree.h"
+#include "unit/support/temp_dir.h"
+
+namespace verified {
+namespace {
+
+using testing::FakeDockerTree;
+using testing::TempDir;
+using testing::WriteFile;
+
+class Overlay2StoreTest : public ::testing::Test {
+ protected:
+  Overlay2StoreTest() : tree_(tmp_ / "docker") {
+    image_ = tree_.AddImage({"base", "app"}, {"app:1"});
+    container_ = tree_.AddContainer(image_, "app:1");
+    mounts_ = {tree_.MountFor(container_, image_)};
+  }
+
+  Result<std::optional<ResolvedImage>> Resolve() {
+    ContainerContext ctx{container_.id, "/bundle", nullptr, container_.rootfs, &mounts_};
+    return DockerOverlay2Store().Resolve(ctx);
+  }
+
+  std::string ErrorOf() {
+    auto r = Resolve();
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? "" : r.error().What();
+  }
+
+  TempDir tmp_;
+  FakeDockerTree tree_;
+  testing::FakeImage image_;
+  testing::FakeContainer container_;
+  std::vector<MountEntry> mounts_;
+};
+
+TEST_F(Overlay2StoreTest, ResolvesIdentityFromStoreAndMount) {
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  ASSERT_TRUE(r->has_value());
+  const ResolvedImage& img = **r;
+  EXPECT_EQ(img.engine, "docker-overlay2");
+  EXPECT_EQ(img.store_root, tree_.root());
+  EXPECT_EQ(img.image_id, image_.image_id);
+  EXPECT_EQ(img.diff_ids, image_.diff_ids);
+  EXPECT_EQ(img.chain_ids, image_.chain_ids);
+  EXPECT_EQ(img.typed_reference, "app:1");
+  EXPECT_TRUE(img.typed_confirmed);
+  ASSERT_EQ(img.names.size(), 1u);
+  EXPECT_EQ(img.names[0], "docker.io/library/app:1");
+  ASSERT_EQ(img.layers.size(), 2u);
+  EXPECT_EQ(img.layers[0].layer_id, image_.cache_ids[0]);
+  EXPECT_EQ(img.layers[1].diff_dir, tree_.root() + "/overlay2/" + image_.cache_ids[1] + "/diff");
+}
+
+TEST_F(Overlay2StoreTest, RelativeLowerdirsAsMobyUsesForLongOptions) {
+  mounts_ = {tree_.MountFor(container_, image_, /*relative=*/true)};
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_TRUE(r->has_value());
+}
+
+TEST_F(Overlay2StoreTest, NotMineForOtherPaths) {
+  ContainerContext ctx{container_.id, "/bundle", nullptr, tmp_ / "rootfs", &mounts_};
+  auto r = DockerOverlay2Store().Resolve(ctx);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_value());
+}
+
+TEST_F(Overlay2StoreTest, TagMovedAwayIsNotConfirmed) {
+  tree_.AddImage({"other"}, {"app:1"});  // app:1 now names another image
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)->typed_confirmed);
+  EXPECT_TRUE((*r)->names.empty());
+}
+
+TEST_F(Overlay2StoreTest, ImageConfigTamperedIsIntegrityError) {
+  WriteFile(tree_.root() + "/image/overlay2/imagedb/content/sha256/" + image_.image_id.substr(7),
+            image_.config + " ");
+  EXPECT_NE(ErrorOf().find("content hashes to"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, MountIdMismatchIsInconsistent) {
+  WriteFile(tree_.root() + "/image/overlay2/layerdb/mounts/" + container_.id + "/mount-id",
+            testing::Hex64("another"));
+  EXPECT_NE(ErrorOf().find("layerdb says the container's mount"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, ParentChainMismatchIsInconsistent) {
+  WriteFile(tree_.root() + "/image/overlay2/layerdb/mounts/" + container_.id + "/parent",
+            image_.chain_ids[0]);
+  EXPECT_NE(ErrorOf().find("container layer's parent"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, LayerDiffMismatchIsInconsistent) {
+  WriteFile(
+      tree_.root() + "/image/overlay2/layerdb/sha256/" + image_.chain_ids[1].substr(7) + "/diff",
+      "sha256:" + testing::Hex64("evil"));
+  EXPECT_NE(ErrorOf().find("layerdb diff is"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, LowerdirsThatAreNotTheChainAreRefused) {
+  auto other = tree_.AddImage({"x", "y"}, {});
+  mounts_ = {tree_.MountFor(container_, other)};
+  EXPECT_NE(ErrorOf().find("the image chain says"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, MissingLayerInMountIsRefused) {
+  auto partial = image_;
+  partial.links.pop_back();
+  mounts_ = {tree_.MountFor(container_, partial)};
+  EXPECT_NE(ErrorOf().find("lower layers"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, NothingMountedIsRefused) {
+  mounts_.clear();
+  EXPECT_NE(ErrorOf().find("nothing is mounted"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, NonDockerContainerIdIsRefused) {
+  ContainerContext ctx{"not-hex", "/bundle", nullptr, container_.rootfs, &mounts_};
+  auto r = DockerOverlay2Store().Resolve(ctx);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().What().find("not a Docker container id"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, SymlinkedStoreFileIsRefused) {
+  std::string cfg = tree_.root() + "/containers/" + container_.id + "/config.v2.json";
+  std::string elsewhere = tmp_ / "elsewhere.json";
+  WriteFile(elsewhere, testing::ReadFile(cfg));
+  unlink(cfg.c_str());
+  ASSERT_EQ(symlink(elsewhere.c_str(), cfg.c_str()), 0);
+  EXPECT_NE(ErrorOf().find("symlink"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, OversizedStoreFileIsRefused) {
+  WriteFile(tree_.root() + "/image/overlay2/layerdb/mounts/" + container_.id + "/mount-id",
+            std::string(5000, 'a'));
+  EXPECT_NE(ErrorOf().find("exceeds the limit"), std::string::npos);
+}
+
+TEST_F(Overlay2StoreTest, UnmountedContainerSkipsMountCheckWithNote) {
+  ContainerContext ctx{container_.id, "/bundle", nullptr, container_.rootfs, nullptr};
+  auto r = DockerOverlay2Store().Resolve(ctx);
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  bool noted = false;
+  for (const auto& n : (*r)->notes) noted |= n.find("cross-check skipped") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(SplitOverlay2Rootfs, RecognisesOnlyTheOverlay2Shape) {
+  std::string id(64, 'a');
+  auto s = SplitOverlay2Rootfs("/var/lib/docker/overlay2/" + id + "/merged");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->first, "/var/lib/docker");
+  EXPECT_EQ(s->second, id);
+  EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay2/" + id + "/diff"));
+  EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay/" + id + "/merged"));
+  EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay2/xyz/merged"));
+}
+
+}  // namespace
+}  // namespace verified
