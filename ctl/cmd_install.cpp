@@ -95,7 +95,10 @@ Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   std::string daemon_json =
       d.contains("daemon_json") ? d["daemon_json"].get<std::string>() : a.daemon_json;
   std::string name = d.contains("runtime") ? d["runtime"].get<std::string>() : "verified";
-  std::optional<std::string> previous;
+  // dockerd's SIGHUP reload only applies a default-runtime that is set (moby
+  // daemon/reload_unix.go), so removing the key would leave verified as the live default until
+  // a restart: restore Docker's own default, "runc", explicitly instead.
+  std::optional<std::string> previous = "runc";
   if (d.contains("previous_default_runtime") && d["previous_default_runtime"].is_string()) {
     previous = d["previous_default_runtime"].get<std::string>();
   }
