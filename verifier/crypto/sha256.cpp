@@ -1,10 +1,26 @@
 #include "verifier/crypto/sha256.h"
 
+#include <openssl/crypto.h>
+
 #include <cstdlib>
 
 namespace verified {
 
-Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+namespace {
+
+// OpenSSL would otherwise read /usr/lib/ssl/openssl.cnf on first use: a file read on every
+// create decision that buys us nothing (we only use the default provider's SHA-256).
+void InitOpenSslOnce() {
+  static const bool done = [] {
+    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace
+
+Sha256::Sha256() : ctx_((InitOpenSslOnce(), EVP_MD_CTX_new())) {
   // Allocation failure of a few hundred bytes leaves nothing sensible to do.
   if (ctx_ == nullptr) std::abort();
   Reset();
