@@ -12,13 +12,7 @@
 namespace verified::install {
 
 Result<RuncDiversion> LocateRunc(const std::string& path_env) {
-  size_t pos = 0;
-  while (pos <= path_env.size()) {
-    auto colon = path_env.find(':', pos);
-    std::string dir =
-        path_env.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-    pos = colon == std::string::npos ? path_env.size() + 1 : colon + 1;
-    if (dir.empty()) continue;
+  for (const auto& dir : SplitSearchPath(path_env)) {
     std::string cand = dir + "/runc";
     char real[PATH_MAX];
     if (access(cand.c_str(), X_OK) == 0 && realpath(cand.c_str(), real) != nullptr) {

@@ -28,14 +28,8 @@ Result<std::string> FindRunc(const std::string& configured, const std::string& p
     }
     return configured;
   }
-  size_t pos = 0;
   bool saw_self = false;
-  while (pos <= path_env.size()) {
-    auto colon = path_env.find(':', pos);
-    std::string dir =
-        path_env.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-    pos = colon == std::string::npos ? path_env.size() + 1 : colon + 1;
-    if (dir.empty()) continue;
+  for (const auto& dir : SplitSearchPath(path_env)) {
     std::string cand = dir + "/runc";
     struct stat st;
     if (stat(cand.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || access(cand.c_str(), X_OK) != 0) {

@@ -154,18 +154,21 @@ Result<std::string> Dir::ReadFile(std::string_view rel, size_t limit) const {
   return data;
 }
 
-Result<std::string> Dir::ReadLink(std::string_view rel) const {
+Result<Dir> Dir::OpenParent(std::string_view rel, std::string* leaf) const {
   VERIFIED_RETURN_IF_ERROR_WRAP(CheckRelativePath(rel), "{}", path_);
-  auto [parent, leaf] = SplitLeaf(rel);
-  int pfd = fd_;
-  Dir parent_dir;
-  if (!parent.empty()) {
-    VERIFIED_ASSIGN_OR_RETURN(parent_dir, OpenDir(parent));
-    pfd = parent_dir.fd();
-  }
+  auto [parent, last] = SplitLeaf(rel);
+  *leaf = std::string(last);
+  if (!parent.empty()) return OpenDir(parent);
+  int fd = fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return SysError(errno, "dup " + path_);
+  return Dir(fd, path_);
+}
+
+Result<std::string> Dir::ReadLink(std::string_view rel) const {
+  std::string leaf;
+  VERIFIED_ASSIGN_OR_RETURN(Dir parent, OpenParent(rel, &leaf));
   char buf[4096];
-  std::string leaf_s(leaf);
-  ssize_t n = readlinkat(pfd, leaf_s.c_str(), buf, sizeof(buf));
+  ssize_t n = readlinkat(parent.fd(), leaf.c_str(), buf, sizeof(buf));
   if (n < 0) return SysError(errno, fmt::format("readlink {}/{}", path_, rel));
   if (static_cast<size_t>(n) >= sizeof(buf)) {
     return MakeError(ErrorKind::kTooLarge, "symlink {}/{} target too long", path_, rel);
@@ -174,17 +177,10 @@ Result<std::string> Dir::ReadLink(std::string_view rel) const {
 }
 
 Result<struct stat> Dir::Lstat(std::string_view rel) const {
-  VERIFIED_RETURN_IF_ERROR_WRAP(CheckRelativePath(rel), "{}", path_);
-  auto [parent, leaf] = SplitLeaf(rel);
-  int pfd = fd_;
-  Dir parent_dir;
-  if (!parent.empty()) {
-    VERIFIED_ASSIGN_OR_RETURN(parent_dir, OpenDir(parent));
-    pfd = parent_dir.fd();
-  }
+  std::string leaf;
+  VERIFIED_ASSIGN_OR_RETURN(Dir parent, OpenParent(rel, &leaf));
   struct stat st;
-  std::string leaf_s(leaf);
-  if (fstatat(pfd, leaf_s.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+  if (fstatat(parent.fd(), leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
     return SysError(errno, fmt::format("stat {}/{}", path_, rel));
   }
   return st;
@@ -263,6 +259,18 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t limit) {
   auto data = ReadFdLimited(fd, limit, path);
   close(fd);
   return data;
+}
+
+std::vector<std::string> SplitSearchPath(const std::string& path_env) {
+  std::vector<std::string> dirs;
+  size_t pos = 0;
+  while (pos <= path_env.size()) {
+    auto colon = path_env.find(':', pos);
+    if (colon == std::string::npos) colon = path_env.size();
+    if (colon > pos) dirs.push_back(path_env.substr(pos, colon - pos));
+    pos = colon + 1;
+  }
+  return dirs;
 }
 
 }  // namespace verified

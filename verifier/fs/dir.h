@@ -76,6 +76,9 @@ class Dir {
  private:
   Dir(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   Result<int> OpenBeneath(std::string_view rel, int flags) const;
+  // The directory holding the last component of `rel` (a duplicate of this one when `rel` has
+  // a single component); the component goes to *leaf.
+  Result<Dir> OpenParent(std::string_view rel, std::string* leaf) const;
 
   int fd_ = -1;
   std::string path_;
@@ -87,5 +90,8 @@ Result<std::string> ReadFileLimited(const std::string& path, size_t limit);
 
 /// Reads everything from an open fd, up to `limit` bytes (kTooLarge beyond).
 Result<std::string> ReadFdLimited(int fd, size_t limit, std::string_view what);
+
+/// The non-empty directories of a PATH-style list, in order.
+std::vector<std::string> SplitSearchPath(const std::string& path_env);
 
 }  // namespace verified
