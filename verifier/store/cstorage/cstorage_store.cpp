@@ -28,8 +28,8 @@ bool IsDir(const std::string& path) {
 }
 
 const ImageRecord* FindImage(const std::vector<ImageRecord>& images, const std::string& id) {
-  auto it = std::find_if(images.begin(), images.end(),
-                         [&](const ImageRecord& r) { return r.id == id; });
+  auto it =
+      std::find_if(images.begin(), images.end(), [&](const ImageRecord& r) { return r.id == id; });
   return it == images.end() ? nullptr : &*it;
 }
 
@@ -39,8 +39,8 @@ cstorage::ManifestCheck ManifestHasher(const GraphRoot& root, const ImageRecord&
   return [&root, &image](const std::string& digest) {
     auto digests = cstorage::ManifestDigests(image);
     if (std::find(digests.begin(), digests.end(), digest) == digests.end()) return false;
-    std::string rel = "overlay-images/" + image.id + "/" +
-                      cstorage::BigDataFileName("manifest-" + digest);
+    std::string rel =
+        "overlay-images/" + image.id + "/" + cstorage::BigDataFileName("manifest-" + digest);
     auto text = root.dir().ReadFile(rel, kMaxImageConfigBytes);
     return text.ok() && CheckDigest(*text, digest, "manifest").ok();
   };
@@ -76,8 +76,7 @@ Result<ContainerRecord> ContainerForLayer(const GraphRoot& root, const std::stri
 Result<ResolvedImage> ResolveInRoot(const ContainerContext& ctx, const std::string& graphroot,
                                     const std::string& layer) {
   VERIFIED_ASSIGN_OR_RETURN(GraphRoot root, GraphRoot::Open(graphroot));
-  VERIFIED_ASSIGN_OR_RETURN(ContainerRecord ctr,
-                            ContainerForLayer(root, layer, ctx.container_id));
+  VERIFIED_ASSIGN_OR_RETURN(ContainerRecord ctr, ContainerForLayer(root, layer, ctx.container_id));
   VERIFIED_ASSIGN_OR_RETURN(cstorage::LayerIndex layers, root.Layers());
   auto own = layers.find(layer);
   if (own == layers.end()) {
@@ -90,8 +89,8 @@ Result<ResolvedImage> ResolveInRoot(const ContainerContext& ctx, const std::stri
   VERIFIED_ASSIGN_OR_RETURN(std::vector<ImageRecord> images, root.Images());
   const ImageRecord* image = FindImage(images, ctr.image_id);
   if (image == nullptr) {
-    return MakeError(ErrorKind::kInconsistent, "container {} uses image {}, which images.json lacks",
-                     ctr.id, ctr.image_id);
+    return MakeError(ErrorKind::kInconsistent,
+                     "container {} uses image {}, which images.json lacks", ctr.id, ctr.image_id);
   }
   if (own->second.parent != image->top_layer) {
     return MakeError(ErrorKind::kInconsistent,

@@ -67,8 +67,7 @@ Result<GraphRoot> GraphRoot::Open(const std::string& path) {
   VERIFIED_ASSIGN_OR_RETURN(bool has_layers, dir.Exists("overlay-layers"));
   if (!has_layers) {
     return MakeError(ErrorKind::kNotFound,
-                     "{} is not a containers/storage overlay graph root (no overlay-layers)",
-                     path);
+                     "{} is not a containers/storage overlay graph root (no overlay-layers)", path);
   }
   return GraphRoot(std::move(dir));
 }
@@ -76,8 +75,8 @@ Result<GraphRoot> GraphRoot::Open(const std::string& path) {
 Result<std::vector<ContainerRecord>> GraphRoot::Containers() const {
   std::vector<ContainerRecord> all;
   std::set<std::string> ids;
-  for (const char* file : {"overlay-containers/containers.json",
-                           "overlay-containers/volatile-containers.json"}) {
+  for (const char* file :
+       {"overlay-containers/containers.json", "overlay-containers/volatile-containers.json"}) {
     VERIFIED_ASSIGN_OR_RETURN(std::string text, ReadOptional(dir_, file));
     VERIFIED_ASSIGN_OR_RETURN(std::vector<ContainerRecord> recs, ParseContainers(text, file));
     for (auto& r : recs) {
@@ -150,7 +149,8 @@ Result<std::vector<std::string>> NormalisedNames(const ImageRecord& image) {
   std::vector<std::string> names;
   for (const auto& n : image.names) {
     auto ref = ParseReference(n);
-    if (!ref.ok()) return Wrap(std::move(ref).error(), "image {} has a name that is invalid", image.id);
+    if (!ref.ok())
+      return Wrap(std::move(ref).error(), "image {} has a name that is invalid", image.id);
     names.push_back(ref->String());
   }
   std::sort(names.begin(), names.end());

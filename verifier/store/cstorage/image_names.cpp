@@ -53,13 +53,13 @@ TypedName DecideTypedName(const Spec* spec, const ContainerRecord& ctr, const Im
     if (Confirms(name, names, manifest_ok)) {
       out.name = name;
       out.confirmed = true;
-      out.notes.push_back(fmt::format("name {} (from {}) confirmed: storage maps it to this image",
-                                      name, source));
+      out.notes.push_back(
+          fmt::format("name {} (from {}) confirmed: storage maps it to this image", name, source));
       return out;
     }
-    out.notes.push_back(fmt::format(
-        "name {} (from {}) not used for rules: storage does not map it to this image", name,
-        source));
+    out.notes.push_back(
+        fmt::format("name {} (from {}) not used for rules: storage does not map it to this image",
+                    name, source));
   }
   out.name = ctr.metadata_image_name;
   return out;

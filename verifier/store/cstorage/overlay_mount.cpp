@@ -13,7 +13,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // "<home>/x" or "x" -> "x"; anything absolute outside <home> is not ours.
@@ -98,8 +99,8 @@ Status CheckStorageMount(const std::vector<MountEntry>& mounts, const std::strin
     VERIFIED_ASSIGN_OR_RETURN(std::string id, LowerdirToLayerId(overlay, ov.lower[i]));
     if (id != want) {
       return MakeError(ErrorKind::kInconsistent,
-                       "overlay lower layer {} (uppermost first) is {}, the image chain says {}",
-                       i, id, want);
+                       "overlay lower layer {} (uppermost first) is {}, the image chain says {}", i,
+                       id, want);
     }
   }
   return Ok();

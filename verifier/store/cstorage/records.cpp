@@ -17,7 +17,8 @@ using nlohmann::json;
 Result<std::string> Field(const json& obj, std::string_view key, const std::string& what) {
   auto it = obj.find(key);
   if (it == obj.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return MakeError(ErrorKind::kParse, "{}: \"{}\" is not a string", what, key);
+  if (!it->is_string())
+    return MakeError(ErrorKind::kParse, "{}: \"{}\" is not a string", what, key);
   const auto& s = it->get_ref<const std::string&>();
   if (s.size() > kMaxFieldBytes) {
     return MakeError(ErrorKind::kTooLarge, "{}: \"{}\" is longer than {} bytes", what, key,
@@ -92,69 +93,72 @@ bool IsStorageId(std::string_view id) { return IsHex64(id); }
 
 Result<std::vector<LayerRecord>> ParseLayers(std::string_view text, std::string_view what) {
   std::vector<LayerRecord> out;
-  VERIFIED_RETURN_IF_ERROR(ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
-    LayerRecord r;
-    VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.parent, Field(j, "parent", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.diff_digest, Field(j, "diff-digest", w));
-    if (auto flags = j.find("flags"); flags != j.end() && !flags->is_null()) {
-      if (!flags->is_object()) return MakeError(ErrorKind::kParse, "{}: flags is not an object", w);
-      auto inc = flags->find("incomplete");
-      r.incomplete = inc != flags->end() && !(inc->is_boolean() && !inc->get<bool>()) &&
-                     !inc->is_null();
-    }
-    r.id_mapped = NonEmptyArray(j, "uidmap") || NonEmptyArray(j, "gidmap");
-    out.push_back(std::move(r));
-    return Ok();
-  }));
+  VERIFIED_RETURN_IF_ERROR(
+      ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
+        LayerRecord r;
+        VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.parent, Field(j, "parent", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.diff_digest, Field(j, "diff-digest", w));
+        if (auto flags = j.find("flags"); flags != j.end() && !flags->is_null()) {
+          if (!flags->is_object())
+            return MakeError(ErrorKind::kParse, "{}: flags is not an object", w);
+          auto inc = flags->find("incomplete");
+          r.incomplete =
+              inc != flags->end() && !(inc->is_boolean() && !inc->get<bool>()) && !inc->is_null();
+        }
+        r.id_mapped = NonEmptyArray(j, "uidmap") || NonEmptyArray(j, "gidmap");
+        out.push_back(std::move(r));
+        return Ok();
+      }));
   return out;
 }
 
 Result<std::vector<ImageRecord>> ParseImages(std::string_view text, std::string_view what) {
   std::vector<ImageRecord> out;
-  VERIFIED_RETURN_IF_ERROR(ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
-    ImageRecord r;
-    VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.digest, Field(j, "digest", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.names, StringList(j, "names", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.top_layer, Field(j, "layer", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.mapped_top_layers, StringList(j, "mapped-layers", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.big_data_names, StringList(j, "big-data-names", w));
-    if (auto d = j.find("big-data-digests"); d != j.end() && !d->is_null()) {
-      if (!d->is_object() || d->size() > kMaxListEntries) {
-        return MakeError(ErrorKind::kParse, "{}: big-data-digests is not a small object", w);
-      }
-      for (const auto& [key, value] : d->items()) {
-        if (!value.is_string() || key.size() > kMaxFieldBytes) {
-          return MakeError(ErrorKind::kParse, "{}: big-data-digests has a bad entry", w);
+  VERIFIED_RETURN_IF_ERROR(
+      ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
+        ImageRecord r;
+        VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.digest, Field(j, "digest", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.names, StringList(j, "names", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.top_layer, Field(j, "layer", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.mapped_top_layers, StringList(j, "mapped-layers", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.big_data_names, StringList(j, "big-data-names", w));
+        if (auto d = j.find("big-data-digests"); d != j.end() && !d->is_null()) {
+          if (!d->is_object() || d->size() > kMaxListEntries) {
+            return MakeError(ErrorKind::kParse, "{}: big-data-digests is not a small object", w);
+          }
+          for (const auto& [key, value] : d->items()) {
+            if (!value.is_string() || key.size() > kMaxFieldBytes) {
+              return MakeError(ErrorKind::kParse, "{}: big-data-digests has a bad entry", w);
+            }
+            r.big_data_digests[key] = value.get<std::string>();
+          }
         }
-        r.big_data_digests[key] = value.get<std::string>();
-      }
-    }
-    out.push_back(std::move(r));
-    return Ok();
-  }));
+        out.push_back(std::move(r));
+        return Ok();
+      }));
   return out;
 }
 
-Result<std::vector<ContainerRecord>> ParseContainers(std::string_view text,
-                                                     std::string_view what) {
+Result<std::vector<ContainerRecord>> ParseContainers(std::string_view text, std::string_view what) {
   std::vector<ContainerRecord> out;
-  VERIFIED_RETURN_IF_ERROR(ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
-    ContainerRecord r;
-    VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.names, StringList(j, "names", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.image_id, Field(j, "image", w));
-    VERIFIED_ASSIGN_OR_RETURN(r.layer_id, Field(j, "layer", w));
-    auto meta = j.find("metadata");
-    if (meta != j.end() && meta->is_string()) {
-      r.metadata_image_name = MetadataImageName(meta->get<std::string>());
-    } else if (meta != j.end() && !meta->is_null()) {
-      return MakeError(ErrorKind::kParse, "{}: metadata is not a string", w);
-    }
-    out.push_back(std::move(r));
-    return Ok();
-  }));
+  VERIFIED_RETURN_IF_ERROR(
+      ForEachRecord(text, what, [&](const json& j, const std::string& w) -> Status {
+        ContainerRecord r;
+        VERIFIED_ASSIGN_OR_RETURN(r.id, Field(j, "id", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.names, StringList(j, "names", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.image_id, Field(j, "image", w));
+        VERIFIED_ASSIGN_OR_RETURN(r.layer_id, Field(j, "layer", w));
+        auto meta = j.find("metadata");
+        if (meta != j.end() && meta->is_string()) {
+          r.metadata_image_name = MetadataImageName(meta->get<std::string>());
+        } else if (meta != j.end() && !meta->is_null()) {
+          return MakeError(ErrorKind::kParse, "{}: metadata is not a string", w);
+        }
+        out.push_back(std::move(r));
+        return Ok();
+      }));
   return out;
 }
 

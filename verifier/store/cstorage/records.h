@@ -32,10 +32,10 @@ struct LayerRecord {
 
 /// One entry of images.json.
 struct ImageRecord {
-  std::string id;           ///< 64 hex; for OCI/schema2 images the config digest's hex
-  std::string digest;       ///< "digest": the manifest digest ("" when unknown)
+  std::string id;                  ///< 64 hex; for OCI/schema2 images the config digest's hex
+  std::string digest;              ///< "digest": the manifest digest ("" when unknown)
   std::vector<std::string> names;  ///< "repo:tag" and "repo@sha256:..." as the engine stored them
-  std::string top_layer;    ///< "layer": "" for an image without layers
+  std::string top_layer;           ///< "layer": "" for an image without layers
   std::vector<std::string> mapped_top_layers;
   std::vector<std::string> big_data_names;
   std::map<std::string, std::string> big_data_digests;
