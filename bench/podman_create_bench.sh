@@ -17,7 +17,8 @@ cleanup() {
   awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$D"
 }
-trap cleanup EXIT
+[[ -n "${KEEP:-}" ]] || trap cleanup EXIT
+echo "work dir: $D"
 export CONTAINERS_CONF="$D/containers.conf"
 : > "$CONTAINERS_CONF"
 mkdir -p "$D/ctx/root/bin" "$D/tmp" "$D/cfg" "$D/bundle"
