@@ -7,7 +7,7 @@ set -euo pipefail
 BUILD=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
 ROUNDS=${1:-30}
 for b in podman runc busybox; do command -v $b > /dev/null || { echo "needs $b"; exit 2; }; done
-D=$(mktemp -d /tmp/vfy-bench.XXXXXX)
+D=$(mktemp -d /tmp/vfy-podman-bench.XXXXXX)
 pm() {
   podman --root "$D/root" --runroot "$D/runroot" --tmpdir "$D/tmp" --storage-driver overlay \
     --cgroup-manager=cgroupfs --events-backend=file "$@"
