@@ -54,6 +54,13 @@ expect_contains "$LAST_OUT" "registered localhost/app:1"
 expect_ok vctl policy allow localhost/app --require registered
 expect_ok pvctl check app:1
 expect_contains "$LAST_OUT" "image config hashed"
+# Without --root, verifiedctl finds the store as podman does: here through
+# CONTAINERS_STORAGE_CONF's [storage] graphroot.
+printf '[storage]\ndriver = "overlay"\ngraphroot = "%s"\nrunroot = "%s"\n' "$PR/root" "$PR/runroot" \
+  > "$E2E_DIR/storage.conf"
+expect_ok env CONTAINERS_STORAGE_CONF="$E2E_DIR/storage.conf" "$VERIFIEDCTL" --config-dir "$CFG" \
+  check --engine podman app:1
+expect_contains "$LAST_OUT" "($E2E_DIR/storage.conf)"
 
 e2e_log "a registered image runs"
 expect_ok "${RUN[@]}" --rm -e CANARY_NAME=registered app:1 sh -c "$CANARY"
