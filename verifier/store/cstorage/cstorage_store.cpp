@@ -58,6 +58,10 @@ Result<ContainerRecord> ContainerForLayer(const GraphRoot& root, const std::stri
                      "no container in containers.json uses layer {} (the layer of root.path)",
                      layer);
   }
+  if (std::count_if(all.begin(), all.end(),
+                    [&](const ContainerRecord& c) { return c.layer_id == layer; }) > 1) {
+    return MakeError(ErrorKind::kInconsistent, "several containers claim layer {}", layer);
+  }
   if (it->id != container_id) {
     return MakeError(ErrorKind::kInconsistent,
                      "root.path is the layer of storage container {}, not of container {} being "

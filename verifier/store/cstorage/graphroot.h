@@ -37,7 +37,9 @@ class GraphRoot {
   /// no overlay-layers directory.
   static Result<GraphRoot> Open(const std::string& path);
 
+  /// The graph root path as opened (for messages and LayerLocation paths).
   const std::string& path() const { return dir_.path(); }
+  /// The open graph root; every read beneath it goes through this handle.
   const Dir& dir() const { return dir_; }
 
   /// Every container record (containers.json + volatile-containers.json). An id in both is

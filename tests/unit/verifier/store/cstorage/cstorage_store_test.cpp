@@ -158,6 +158,14 @@ TEST_F(CStorageStoreTest, MalformedRecordsFailClosed) {
   ExpectError("not a JSON list");
 }
 
+TEST_F(CStorageStoreTest, TwoContainersClaimingOneLayerFailClosed) {
+  auto twin = root_.containers[0];
+  twin["id"] = std::string(64, 'c');
+  root_.containers.push_back(twin);
+  root_.Flush();
+  ExpectError("several containers claim layer");
+}
+
 TEST_F(CStorageStoreTest, VolatileRecordsAreRead) {
   root_.Write("overlay-containers/volatile-containers.json", root_.containers.dump());
   root_.Write("overlay-containers/containers.json", "[]");
