@@ -20,6 +20,7 @@ namespace {
 struct CheckArgs {
   std::string target;
   std::string engine = "docker";
+  std::string root, runroot;
   bool json = false;
   bool layers = false;
 };
@@ -48,6 +49,8 @@ void Emit(CtlContext& ctx, const ResolvedImage& img, const Verdict& v, const Che
 
 void DoCheck(CtlContext& ctx, const CheckArgs& a) {
   ctx.engine = a.engine;
+  ctx.podman_root = a.root;
+  ctx.podman_runroot = a.runroot;
   auto policy = LoadPolicy(ctx.config_dir);
   if (!policy.ok()) return ctx.Fail(std::move(policy).error());
   auto img = LookupImage(ctx, a.target);
@@ -114,7 +117,9 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
       "check", "The verdict the runtime would give IMAGE (exit 0 allowed, 1 refused, 2 error)");
   check->add_option("image", ca->target, "image name or ID")->required();
   check->add_option("--engine", ca->engine, "engine holding the image")
-      ->check(CLI::IsMember({"docker"}));
+      ->check(CLI::IsMember({"docker", "podman"}));
+  check->add_option("--root", ca->root, "podman: storage graph root (as podman --root)");
+  check->add_option("--runroot", ca->runroot, "podman: storage run root (as podman --runroot)");
   check->add_flag("--json", ca->json, "print JSON");
   check->add_flag("--layers", ca->layers, "list every layer");
   check->callback([&ctx, ca] { DoCheck(ctx, *ca); });

@@ -12,11 +12,14 @@ namespace {
 struct RegisterArgs {
   std::vector<std::string> images;
   std::string engine = "docker";
+  std::string root, runroot;
   bool json = false;
 };
 
 void DoRegister(CtlContext& ctx, const RegisterArgs& a) {
   ctx.engine = a.engine;
+  ctx.podman_root = a.root;
+  ctx.podman_runroot = a.runroot;
   RegistrationStore store(ctx.config_dir);
   for (const auto& typed : a.images) {
     auto img = LookupImage(ctx, typed);
@@ -88,7 +91,9 @@ void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   reg->add_option("images", reg_args->images, "image names (or IDs: every tag is registered)")
       ->required();
   reg->add_option("--engine", reg_args->engine, "engine to read the image from")
-      ->check(CLI::IsMember({"docker"}));
+      ->check(CLI::IsMember({"docker", "podman"}));
+  reg->add_option("--root", reg_args->root, "podman: storage graph root (as podman --root)");
+  reg->add_option("--runroot", reg_args->runroot, "podman: storage run root (as podman --runroot)");
   reg->add_flag("--json", reg_args->json, "print the records as JSON");
   reg->callback([&ctx, reg_args] { DoRegister(ctx, *reg_args); });
 

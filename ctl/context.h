@@ -18,6 +18,8 @@ enum ExitCode : int {
 struct CtlContext {
   std::string config_dir;
   std::string engine = "docker";  ///< --engine for register/check/explain
+  std::string podman_root;        ///< --root: Podman's graph root ("" = as podman finds it)
+  std::string podman_runroot;     ///< --runroot: Podman's run root ("" = as podman finds it)
   int exit_code = kExitOk;
 
   /// Prints "verifiedctl: <error>" to stderr and sets kExitError.

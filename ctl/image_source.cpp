@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "ctl/engines/docker_api.h"
+#include "ctl/engines/podman_storage.h"
 #include "verifier/core/json.h"
 #include "verifier/image/reference.h"
 #include "verifier/store/docker/overlay2_store.h"
@@ -50,10 +51,19 @@ Result<ResolvedImage> LookupDocker(const std::string& typed) {
   return stored;
 }
 
+// Podman: containers/storage read directly, found as podman finds it.
+Result<ResolvedImage> LookupPodman(const CtlContext& ctx, const std::string& typed) {
+  VERIFIED_ASSIGN_OR_RETURN(
+      StorageLocation loc,
+      FindPodmanStorage(ctx.podman_root, ctx.podman_runroot, Env("CONTAINERS_STORAGE_CONF")));
+  return LookupPodmanImage(loc, typed);
+}
+
 }  // namespace
 
 Result<ResolvedImage> LookupImage(const CtlContext& ctx, const std::string& typed) {
   if (ctx.engine == "docker") return LookupDocker(typed);
+  if (ctx.engine == "podman") return LookupPodman(ctx, typed);
   return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker)", ctx.engine);
 }
 
@@ -61,7 +71,10 @@ Result<std::vector<std::string>> RegistrationNames(const ResolvedImage& img,
                                                    const std::string& typed) {
   std::vector<std::string> out;
   if (!ParseImageId(typed)) {
-    auto ref = ParseReference(typed);
+    // The engine's own spelling of the name when it confirmed one (Podman's "localhost/app:1"
+    // for a typed "app:1"), else what was typed.
+    auto ref = ParseReference(
+        img.typed_confirmed && !img.typed_reference.empty() ? img.typed_reference : typed);
     if (ref.ok() && img.typed_confirmed) {
       out.push_back(ref->String());
       return out;

@@ -5,6 +5,7 @@
 
 #include "ctl/cmd_check.h"
 #include "ctl/cmd_install.h"
+#include "ctl/cmd_install_cstorage.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
 #include "ctl/context.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   AddPolicyCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddInstallCommands(app, ctx);
+  AddContainersStorageInstallCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

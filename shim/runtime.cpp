@@ -16,6 +16,9 @@
 namespace verified::shim {
 namespace {
 
+constexpr const char* kDefaultSearchPath =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 std::string GetEnv(const char* name) {
   const char* v = getenv(name);
   return v == nullptr ? std::string() : std::string(v);
@@ -95,7 +98,9 @@ int RunRuntime(const std::vector<std::string>& args) {
     return Refuse("verified: refused: " + settings.error().What(), globals);
   }
   std::string configured = !own->runc.empty() ? own->runc : settings.ok() ? settings->runc : "";
-  auto runc = FindRunc(configured, GetEnv("PATH"));
+  // Podman's conmon calls `delete` with an empty environment: search the standard path then.
+  std::string path_env = GetEnv("PATH").empty() ? kDefaultSearchPath : GetEnv("PATH");
+  auto runc = FindRunc(configured, path_env);
   if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
   if (!create_path) return Exec(*runc, runc_args, globals);
 

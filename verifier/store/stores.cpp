@@ -1,5 +1,6 @@
 #include "verifier/store/stores.h"
 
+#include "verifier/store/cstorage/cstorage_store.h"
 #include "verifier/store/docker/overlay2_store.h"
 
 namespace verified {
@@ -7,6 +8,7 @@ namespace verified {
 std::vector<std::unique_ptr<Store>> AllStores() {
   std::vector<std::unique_ptr<Store>> stores;
   stores.push_back(std::make_unique<DockerOverlay2Store>());
+  stores.push_back(std::make_unique<ContainersStorageStore>());
   return stores;
 }
 
