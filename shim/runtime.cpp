@@ -10,6 +10,7 @@
 #include "shim/own_options.h"
 #include "shim/refusal.h"
 #include "shim/runc_args.h"
+#include "shim/seal_guard.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/policy/decide.h"
 
@@ -76,6 +77,11 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
                   cl.globals);
   }
   if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
+  if (Status sealed = ApplySeal(d, cl); !sealed.ok()) {
+    return Refuse("verified: refused container " + cl.container_id +
+                      ": cannot record its seal: " + sealed.error().What(),
+                  cl.globals);
+  }
   return Exec(runc, runc_args, cl.globals);
 }
 
@@ -97,7 +103,10 @@ int RunRuntime(const std::vector<std::string>& args) {
   std::string configured = !own->runc.empty() ? own->runc : settings.ok() ? settings->runc : "";
   auto runc = FindRunc(configured, GetEnv("PATH"));
   if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
-  if (!create_path) return Exec(*runc, runc_args, globals);
+  if (!create_path) {
+    if (auto refusal = GuardExec(runc_args, cl, settings)) return Refuse(*refusal, globals);
+    return Exec(*runc, runc_args, globals);
+  }
 
   if (!cl.ok()) {
     return Refuse("verified: refused: cannot parse the runc command line with certainty: " +
