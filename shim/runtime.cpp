@@ -64,6 +64,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
   req.bundle_dir = AbsoluteBundle(cl.bundle);
   req.config_dir = own.config_dir;
   Decision d = DecideCreate(req);
+  RefuseJoiningSealed(d, cl, req.bundle_dir);
   auto record = DecisionRecord(d, cl.subcommand, cl.container_id);
   Status logged = AppendDecision(settings.decision_log, record);
   std::string message = RefusalMessage(d.verdict);
@@ -77,7 +78,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
                   cl.globals);
   }
   if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
-  if (Status sealed = ApplySeal(d, cl); !sealed.ok()) {
+  if (Status sealed = ApplySeal(d, cl, req.bundle_dir); !sealed.ok()) {
     return Refuse("verified: refused container " + cl.container_id +
                       ": cannot record its seal: " + sealed.error().What(),
                   cl.globals);

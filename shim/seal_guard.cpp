@@ -1,5 +1,6 @@
 #include "shim/seal_guard.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,7 +9,10 @@
 
 #include "shim/decision_log.h"
 #include "shim/refusal.h"
+#include "verifier/bundle/spec.h"
 #include "verifier/checks/sealed.h"
+#include "verifier/core/json.h"
+#include "verifier/fs/dir.h"
 
 namespace verified::shim {
 namespace {
@@ -29,6 +33,34 @@ nlohmann::ordered_json ExecRecord(const SealRecord& seal, bool allowed, const st
   j["reasons"] = nlohmann::ordered_json::array({reason});
   j["elapsed_us"] = elapsed_us;
   return j;
+}
+
+// (type, path) of each linux.namespaces entry of a spec.
+std::vector<std::pair<std::string, std::string>> SpecNamespaces(const Spec& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const nlohmann::json* ns = JsonAt(spec.raw, {"linux", "namespaces"});
+  if (ns == nullptr || !ns->is_array()) return out;
+  for (const auto& n : *ns) out.emplace_back(JsonString(n, {"type"}), JsonString(n, {"path"}));
+  return out;
+}
+
+std::string NamespaceFile(const std::string& type) {
+  if (type == "network") return "net";
+  if (type == "mount") return "mnt";
+  return type;
+}
+
+// The init pid runc recorded for a container (<root>/<id>/state.json), if it runs.
+std::optional<long> InitPid(const std::string& root, const std::string& id) {
+  auto dir = Dir::Open(root);
+  if (!dir.ok()) return std::nullopt;
+  auto text = dir->ReadFile(id + "/state.json", kMaxSpecBytes);
+  if (!text.ok()) return std::nullopt;
+  auto j = ParseJson(*text, "runc state.json");
+  if (!j.ok()) return std::nullopt;
+  int64_t pid = JsonInt(*j, {"init_process_pid"}, 0);
+  if (pid <= 0) return std::nullopt;
+  return pid;
 }
 
 std::string CannotParse(const std::string& what) {
@@ -61,7 +93,7 @@ std::optional<SealRecord> SealFor(const Decision& d, const std::string& containe
   return r;
 }
 
-Status ApplySeal(const Decision& d, const RuncCommandLine& cl) {
+Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir) {
   std::string root = RuncRoot(cl.globals);
   auto seal = SealFor(d, cl.container_id);
   if (!seal) {
@@ -69,8 +101,55 @@ Status ApplySeal(const Decision& d, const RuncCommandLine& cl) {
     (void)RemoveSealRecord(root, cl.container_id);
     return Ok();
   }
+  VERIFIED_ASSIGN_OR_RETURN(Spec spec, LoadSpec(bundle_dir));
+  for (const auto& [type, path] : SpecNamespaces(spec)) {
+    if (path.empty()) seal->namespaces.push_back(type);
+  }
   SweepStaleSealRecords(root, kStaleSealSeconds);
   return WriteSealRecord(root, *seal);
+}
+
+std::optional<std::string> GuardNamespaceJoin(const RuncCommandLine& cl,
+                                              const std::string& bundle_dir) {
+  std::string root = RuncRoot(cl.globals);
+  auto sealed = SealedContainerIds(root);
+  sealed.erase(std::remove(sealed.begin(), sealed.end(), cl.container_id), sealed.end());
+  if (sealed.empty()) return std::nullopt;
+  auto spec = LoadSpec(bundle_dir);
+  if (!spec.ok()) return spec.error().What();
+  for (const auto& [type, path] : SpecNamespaces(*spec)) {
+    if (path.empty()) continue;
+    struct stat joined;
+    if (stat(path.c_str(), &joined) != 0) continue;  // runc itself will fail on it
+    for (const auto& id : sealed) {
+      auto rec = ReadSealRecord(root, id);
+      if (!rec.ok() || !rec->has_value() || (*rec)->mode != "enforce") continue;
+      const auto& own = (*rec)->namespaces;
+      if (std::find(own.begin(), own.end(), type) == own.end()) continue;
+      auto pid = InitPid(root, id);
+      if (!pid) continue;
+      struct stat theirs;
+      std::string ns = "/proc/" + std::to_string(*pid) + "/ns/" + NamespaceFile(type);
+      if (stat(ns.c_str(), &theirs) != 0) continue;
+      if (theirs.st_dev == joined.st_dev && theirs.st_ino == joined.st_ino) {
+        return "it joins the " + type + " namespace of container " + id +
+               ", which runs sealed image " + (*rec)->image +
+               ": a sealed container cannot be entered";
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir) {
+  if (!d.verdict.Allowed()) return;
+  auto joins = GuardNamespaceJoin(cl, bundle_dir);
+  if (!joins) return;
+  d.verdict.decision = Action::kDeny;
+  d.verdict.mode = Mode::kEnforce;
+  d.verdict.rule = "the seal of another container";
+  d.verdict.reason = *joins;
+  d.verdict.findings.push_back(Fail("sealed (another container)", *joins));
 }
 
 std::optional<std::string> GuardExec(const std::vector<std::string>& runc_args,

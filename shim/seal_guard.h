@@ -28,10 +28,24 @@ std::string RuncRoot(const RuncGlobals& globals);
 /// evaluated for the container (passed, or failed in audit mode) and the container may run.
 std::optional<SealRecord> SealFor(const Decision& d, const std::string& container_id);
 
-/// After an allowed create decision and before runc runs: writes the seal record when the
-/// decision calls for one (sweeping stale records first), otherwise removes any stale record
-/// of this id. Fails only when a needed seal cannot be written: the create must be refused.
-Status ApplySeal(const Decision& d, const RuncCommandLine& cl);
+/// After an allowed create decision and before runc runs: writes the seal record (with the
+/// namespace types the bundle's spec creates) when the decision calls for one, sweeping stale
+/// records first; otherwise removes any stale record of this id. Fails only when a needed
+/// seal cannot be written: the create must then be refused.
+Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir);
+
+/// Refuses a create whose spec joins a namespace that a sealed container (enforce mode)
+/// created itself: `docker run --pid=container:SEALED`, `kubectl debug --target`. A process
+/// there could read the sealed container's files through /proc/<pid>/root or trace it.
+/// Cheap when no container is sealed (one readdir of runc's root). Returns the reason to
+/// refuse (a sentence without the "verified: refused" prefix), or nullopt.
+std::optional<std::string> GuardNamespaceJoin(const RuncCommandLine& cl,
+                                              const std::string& bundle_dir);
+
+/// Turns an allowed create decision into an enforced deny when GuardNamespaceJoin refuses it
+/// (whatever this container's own rule and mode say: the seal belongs to the other
+/// container), so the decision log records what happened.
+void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir);
 
 /// Decides whether `runc_args` may go to runc as far as seals are concerned. Returns the
 /// refusal message for an exec into a sealed container (enforce mode), for an exec line that

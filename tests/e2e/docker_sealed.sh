@@ -151,6 +151,13 @@ expect_fail d exec "$ctl" sh
 expect_contains "$LAST_OUT" "a sealed container cannot be entered"
 tail -1 "$E2E_DIR/decisions.log" | grep -q '"command":"exec","container":"[0-9a-f]*".*"verdict":"deny"' \
   && pass "decision log has the refused exec" || fail "exec not in decision log: $(tail -1 "$E2E_DIR/decisions.log")"
+
+e2e_log "another container may not join the sealed container's namespaces (--pid=container:)"
+new_volume proof-join
+expect_fail "${RUN[@]}" --name attack-join -v proof-join:/proof:nocopy --pid="container:$ctl" \
+  bb:1 sh -c 'ls /proc/1/root/app > /proof/seen'
+expect_contains "$LAST_OUT" "it joins the pid namespace of container $(d inspect --format '{{.Id}}' "$ctl"), which runs sealed image sealed:1"
+volume_empty proof-join
 d rm -f "$ctl" > /dev/null
 
 e2e_log "seed 003's attacks and the privilege flags: each refused with its own message"
@@ -187,6 +194,8 @@ e2e_log "the seal is per container: docker exec into an unsealed container still
 bbc=$("${RUN[@]}" bb:1 sleep 60) || fail "run bb:1"
 expect_ok d exec "$bbc" sh -c 'echo exec-ok'
 expect_contains "$LAST_OUT" "exec-ok"
+expect_ok d run --rm --runtime=verified --pid="container:$bbc" bb:1 sh -c 'echo joined-unsealed'
+expect_contains "$LAST_OUT" "joined-unsealed"
 d rm -f "$bbc" > /dev/null
 
 e2e_log "no_shell refuses the busybox image, naming /bin/sh and the busybox applet"

@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "verifier/core/json.h"
@@ -109,6 +110,16 @@ std::string ShowIds(const std::vector<uint32_t>& ids) {
   return s;
 }
 
+// A JSON integer >= 0 (parsed documents give unsigned numbers, built ones signed).
+std::optional<uint64_t> NonNegative(const nlohmann::json* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_number_unsigned()) return v->get<uint64_t>();
+  if (v->is_number_integer() && v->get<int64_t>() >= 0) {
+    return static_cast<uint64_t>(v->get<int64_t>());
+  }
+  return std::nullopt;
+}
+
 void CheckUser(const nlohmann::json& process, const ImageIntent& img,
                std::vector<std::string>& out) {
   const ImageUser& want = img.user;
@@ -117,16 +128,14 @@ void CheckUser(const nlohmann::json& process, const ImageIntent& img,
     return;
   }
   const nlohmann::json* user = JsonAt(process, {"user"});
-  const nlohmann::json* juid = user != nullptr ? JsonAt(*user, {"uid"}) : nullptr;
-  const nlohmann::json* jgid = user != nullptr ? JsonAt(*user, {"gid"}) : nullptr;
-  if (juid == nullptr || jgid == nullptr || !juid->is_number_unsigned() ||
-      !jgid->is_number_unsigned()) {
+  auto uid = user != nullptr ? NonNegative(JsonAt(*user, {"uid"})) : std::nullopt;
+  auto gid = user != nullptr ? NonNegative(JsonAt(*user, {"gid"})) : std::nullopt;
+  if (!uid || !gid) {
     out.push_back("process.user has no numeric uid and gid");
     return;
   }
-  auto uid = juid->get<uint64_t>(), gid = jgid->get<uint64_t>();
-  if (uid != want.uid || gid != want.gid) {
-    out.push_back(fmt::format("user uid {} gid {} differs from the image's user {}", uid, gid,
+  if (*uid != want.uid || *gid != want.gid) {
+    out.push_back(fmt::format("user uid {} gid {} differs from the image's user {}", *uid, *gid,
                               want.Describe()));
     return;
   }
@@ -137,13 +146,13 @@ void CheckUser(const nlohmann::json& process, const ImageIntent& img,
       return;
     }
     for (const auto& g : *it) {
-      if (!g.is_number_unsigned()) {
+      auto v = NonNegative(&g);
+      if (!v) {
         out.push_back("process.user.additionalGids has a non-numeric entry");
         return;
       }
-      auto v = g.get<uint64_t>();
-      if (std::find(want.groups.begin(), want.groups.end(), v) == want.groups.end()) {
-        extra.push_back(static_cast<uint32_t>(v));
+      if (std::find(want.groups.begin(), want.groups.end(), *v) == want.groups.end()) {
+        extra.push_back(static_cast<uint32_t>(*v));
       }
     }
   }

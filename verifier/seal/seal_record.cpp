@@ -50,6 +50,7 @@ std::string FormatSealRecord(const SealRecord& r) {
   j["rule"] = r.rule;
   j["mode"] = r.mode;
   j["sealed_at"] = r.sealed_at;
+  j["namespaces"] = r.namespaces;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -66,8 +67,17 @@ Result<SealRecord> ParseSealRecord(std::string_view text) {
   VERIFIED_ASSIGN_OR_RETURN(r.rule, OptionalString(j, "rule", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.mode, OptionalString(j, "mode", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.sealed_at, OptionalString(j, "sealed_at", "seal record"));
-  if (r.container_id.empty())
+  if (auto ns = j.find("namespaces"); ns != j.end() && !ns->is_null()) {
+    if (!ns->is_array())
+      return MakeError(ErrorKind::kParse, "seal record namespaces is not a list");
+    for (const auto& t : *ns) {
+      if (!t.is_string()) return MakeError(ErrorKind::kParse, "seal record namespace not a string");
+      r.namespaces.push_back(t.get<std::string>());
+    }
+  }
+  if (r.container_id.empty()) {
     return MakeError(ErrorKind::kParse, "seal record has no container_id");
+  }
   if (r.mode != "enforce" && r.mode != "audit") {
     return MakeError(ErrorKind::kParse, "seal record mode '{}' is not enforce or audit", r.mode);
   }
@@ -126,6 +136,20 @@ Result<std::optional<SealRecord>> ReadSealRecord(const std::string& root,
                      SealRecordPath(root, container_id), rec->container_id);
   }
   return std::optional<SealRecord>(std::move(rec).value());
+}
+
+std::vector<std::string> SealedContainerIds(const std::string& root, size_t max_entries) {
+  std::vector<std::string> ids;
+  DIR* d = opendir(root.c_str());
+  if (d == nullptr) return ids;
+  size_t seen = 0;
+  while (struct dirent* e = readdir(d)) {
+    if (++seen > max_entries) break;
+    std::string id = IdOfRecordName(e->d_name);
+    if (!id.empty() && SafeId(id)) ids.push_back(std::move(id));
+  }
+  closedir(d);
+  return ids;
 }
 
 size_t SweepStaleSealRecords(const std::string& root, long min_age_seconds, size_t max_entries) {

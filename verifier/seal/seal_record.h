@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "verifier/core/result.h"
 
@@ -27,6 +28,9 @@ struct SealRecord {
   std::string rule;              ///< the rule (or "the host baseline") that sealed it
   std::string mode = "enforce";  ///< "audit": exec is logged, not refused
   std::string sealed_at;         ///< RFC 3339 time of the create decision
+  /// Namespace types the container created itself ("pid", "ipc", "network", "mount"...):
+  /// another container may not join them.
+  std::vector<std::string> namespaces;
 };
 
 /// Largest record accepted when reading.
@@ -54,6 +58,10 @@ Status RemoveSealRecord(const std::string& root, const std::string& container_id
 /// others; kParse when malformed; kInconsistent when it names another container.
 Result<std::optional<SealRecord>> ReadSealRecord(const std::string& root,
                                                  const std::string& container_id);
+
+/// Ids of the containers that have a seal record under `root` (at most `max_entries`
+/// directory entries are looked at). Empty when `root` does not exist.
+std::vector<std::string> SealedContainerIds(const std::string& root, size_t max_entries = 4096);
 
 /// Removes records whose container directory <root>/<id> is gone and that are older than
 /// `min_age_seconds` (a create in progress has its record before runc makes the directory).
