@@ -93,6 +93,7 @@ class LayerMerger {
   // Erases everything strictly beneath `rel` ("" = the whole tree). std::map keeps "a/..."
   // contiguous: '/' + 1 == '0', so ["a/", "a0") is exactly the subtree.
   void EraseBeneath(const std::string& rel) {
+    if (layer_ == 0) return;  // nothing below the bottom layer to hide
     auto& m = tree_.entries_;
     if (rel.empty()) {
       m.clear();
@@ -102,6 +103,7 @@ class LayerMerger {
   }
 
   void EraseWithSubtree(const std::string& rel) {
+    if (layer_ == 0) return;
     tree_.entries_.erase(rel);
     EraseBeneath(rel);
   }
@@ -141,7 +143,7 @@ class LayerMerger {
       return Ok();
     }
     if (S_ISDIR(st.st_mode)) {
-      tree_.entries_.erase(path);  // a directory over a lower file hides the file
+      if (layer_ > 0) tree_.entries_.erase(path);  // a directory over a lower file hides it
       int fd = openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) return SysError(errno, "open directory " + root_path_ + "/" + path);
       FdCloser closer{fd};
@@ -162,7 +164,7 @@ class LayerMerger {
       if (n < 0) return SysError(errno, "readlink " + root_path_ + "/" + path);
       e.link_target.assign(buf, static_cast<size_t>(n));
     }
-    tree_.entries_[path] = std::move(e);
+    tree_.entries_.insert_or_assign(std::move(path), std::move(e));
     return Ok();
   }
 

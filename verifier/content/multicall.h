@@ -39,7 +39,8 @@ inline constexpr size_t kMinAppletRun = 8;
 /// Inspects a file's bytes. Never fails; any byte sequence gives an answer.
 MultiCallInfo InspectMultiCall(std::string_view bytes);
 
-/// Markers whose absence proves a file is neither BusyBox nor Toybox (for a cheap pre-scan).
-const std::vector<std::string_view>& MultiCallMarkers();
+/// Offset of the first BusyBox or Toybox marker ("BusyBox v", "usage: toybox",
+/// "(see toybox --help)") in `bytes`, or npos: its absence proves the bytes are neither.
+size_t FindMultiCallMarker(std::string_view bytes);
 
 }  // namespace verified
