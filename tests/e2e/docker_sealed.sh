@@ -6,8 +6,8 @@
 # refused before anything runs, each with its own message. `no_shell` refuses a busybox
 # image naming /bin/sh and the busybox applet. Podman is covered on another branch.
 #
-# Canary: the image's program (a static C binary) writes <dir>/<name>-<tag> into /proof and
-# next to itself. Attack runs mount a fresh named volume at /proof (volumes are allowed in a
+# Canary: the image's program (a static C binary) writes /proof/<name>-<tag> (and, run from
+# /injection, a mark next to itself). Attack runs mount a fresh named volume at /proof (volumes are allowed in a
 # sealed container, so the volume is never why a run is refused) and the payload program
 # sits in a host directory: after a refusal both stay empty, and `docker logs` is empty.
 source "$(dirname "$0")/lib.sh"
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   char* slash = strrchr(self, '/');
   const char* name = slash ? slash + 1 : self;
   mark("/proof", name, tag);
-  if (slash) { *slash = '\0'; mark(self[0] ? self : "/", name, tag); }
+  /* The injected payload also leaves a mark next to itself, in the host directory. */
+  if (slash && strncmp(self, "/injection/", 11) == 0) { *slash = '\0'; mark(self, name, tag); }
   printf("sealed-app %s ran: tag=%s uid=%d\n", name, tag, (int)getuid());
   fflush(stdout);
   if (strcmp(tag, "serve") == 0) { signal(SIGTERM, bye); sleep(120); }
@@ -159,6 +160,17 @@ expect_fail "${RUN[@]}" --name attack-join -v proof-join:/proof:nocopy --pid="co
 expect_contains "$LAST_OUT" "it joins the pid namespace of container $(d inspect --format '{{.Id}}' "$ctl"), which runs sealed image sealed:1"
 volume_empty proof-join
 d rm -f "$ctl" > /dev/null
+
+e2e_log "a sealed container restarts; after docker cp replaced its program it does not"
+rs=$(d run -d --runtime=verified sealed:1) || fail "run sealed:1 for restart"
+wait_log "$rs" "sealed-app canary ran: tag=serve"
+expect_ok d stop -t 5 "$rs"
+expect_ok d start "$rs"
+expect_ok d stop -t 5 "$rs"
+expect_ok d cp "$ctx/canary" "$rs:/app/tool"
+expect_fail d start "$rs"
+expect_contains "$LAST_OUT" "the container's own layer adds or replaces code since the image was made (docker cp into a stopped container?): /app/tool"
+d rm -f "$rs" > /dev/null
 
 e2e_log "seed 003's attacks and the privilege flags: each refused with its own message"
 attack entrypoint-sh 'entrypoint ["sh"] differs from the image'"'"'s ["/app/canary"]' --entrypoint sh sealed:1

@@ -1,6 +1,7 @@
 #include "verifier/checks/sealed.h"
 
 #include "verifier/checks/sealed_image.h"
+#include "verifier/checks/sealed_layer.h"
 #include "verifier/checks/sealed_mounts.h"
 #include "verifier/checks/sealed_options.h"
 #include "verifier/checks/sealed_privileges.h"
@@ -76,6 +77,12 @@ class Sealed : public Requirement {
     auto engine = EngineFilesFor(ctx.image.engine, ctx.image.store_root, ctx.image.container_id);
     for (auto& s : CheckSealedMounts(spec, *intent, **tree, engine, options_)) v.push_back(s);
     for (auto& s : CheckSealedPrivileges(spec, options_, ProbeHost())) v.push_back(s);
+    if (ctx.image.engine == "docker-overlay2") {
+      std::string layer = DockerContainerLayerDir(ctx.spec->root_path);
+      if (!layer.empty()) {
+        for (auto& s : CheckContainerLayer(layer, *intent)) v.push_back(s);
+      }
+    }
     if (v.empty()) {
       return Pass(kSealedRequirement,
                   "runs the image's own entrypoint as " + intent->user.Describe() +

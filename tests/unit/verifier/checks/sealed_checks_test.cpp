@@ -7,6 +7,7 @@
 
 #include "unit/verifier/checks/docker_spec_fixture.h"
 #include "verifier/checks/sealed_image.h"
+#include "verifier/checks/sealed_layer.h"
 #include "verifier/checks/sealed_mounts.h"
 #include "verifier/checks/sealed_privileges.h"
 #include "verifier/checks/sealed_process.h"
@@ -272,6 +273,36 @@ TEST(ImageUser, ResolvesAgainstTheImagesAccountFiles) {
   EXPECT_EQ(p["app"], std::make_pair(1000u, 1001u));
   auto g = ParseGroup("app:x:1001:\nwheel:x:10:app,root\n");
   EXPECT_EQ(g["wheel"].second, (std::vector<std::string>{"app", "root"}));
+}
+
+}  // namespace
+}  // namespace verified
+
+namespace verified {
+namespace {
+
+TEST(ContainerLayer, CodeAddedSinceTheImageIsRefused) {
+  char tmpl[] = "/tmp/vfy-upper.XXXXXX";
+  std::string base = mkdtemp(tmpl);
+  std::filesystem::create_directories(base + "/c1/merged");
+  std::filesystem::create_directories(base + "/c1/diff/tmp");
+  std::filesystem::create_directories(base + "/c1/diff/app");
+  EXPECT_EQ(DockerContainerLayerDir(base + "/c1/merged"), base + "/c1/diff");
+  EXPECT_EQ(DockerContainerLayerDir(base + "/c1"), "");
+  ImageIntent image;
+  image.protected_dirs = {{"app", "holds /app/server"}};
+  std::string layer = base + "/c1/diff";
+  std::ofstream(layer + "/tmp/data.log") << "log";  // data the program wrote: fine
+  EXPECT_TRUE(CheckContainerLayer(layer, image).empty());
+  std::ofstream(layer + "/app/server") << "replaced";  // docker cp over the entrypoint
+  std::ofstream(layer + "/tmp/tool") << "x";
+  std::filesystem::permissions(layer + "/tmp/tool", std::filesystem::perms::owner_all);
+  auto v = CheckContainerLayer(layer, image);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_NE(v[0].find(": /app/server, /tmp/tool"), std::string::npos) << v[0];
+  EXPECT_NE(CheckContainerLayer(base + "/missing", image)[0].find("cannot check"),
+            std::string::npos);
+  std::filesystem::remove_all(base);
 }
 
 }  // namespace
