@@ -201,6 +201,7 @@ attack tmpfs-app "mount on /app covers /app, which holds /app/canary" --tmpfs /a
 d volume create plugins > /dev/null
 attack volume-in-app "mount on /app/plugins is inside /app, which holds /app/canary" -v plugins:/app/plugins sealed:1
 attack workdir "working directory /tmp differs from the image's /" -w /tmp sealed:1
+attack init 'entrypoint ["/sbin/docker-init"] differs from the image'"'"'s ["/app/canary"]' --init sealed:1
 
 e2e_log "the seal is per container: docker exec into an unsealed container still works"
 bbc=$("${RUN[@]}" bb:1 sleep 60) || fail "run bb:1"
@@ -242,3 +243,16 @@ e2e_log "no_shell with an interpreter list treats them as shells"
 expect_ok vctl policy allow gone --require 'no_shell=["canary"]'
 expect_fail d run --rm --runtime=verified gone:1
 expect_contains "$LAST_OUT" "/app/canary (interpreter 'canary' listed in the policy)"
+
+e2e_log "create decision times from the decision log (median elapsed_us per image and rule)"
+python3 - "$E2E_DIR/decisions.log" <<'PY'
+import json, statistics, sys
+by = {}
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d["command"] != "create":
+        continue
+    by.setdefault((d["image"], d["rule"]), []).append(d["elapsed_us"])
+for (image, rule), v in sorted(by.items()):
+    print(f"  {image:<10} {rule:<40} n={len(v):<3} median {statistics.median(v):>7.0f} us")
+PY

@@ -13,11 +13,14 @@ namespace {
 
 constexpr size_t kMaxShown = 200;
 
-// Variables the engines themselves add to every container (Docker: HOSTNAME, TERM with -t,
-// PATH when the image has none; Podman/CRI-O also HOME and container).
-bool EngineVariable(const std::string& name, bool image_has_path) {
-  static const std::set<std::string> kNames = {"HOSTNAME", "TERM", "HOME", "container"};
-  return kNames.count(name) > 0 || (name == "PATH" && !image_has_path);
+// Variables the engines themselves add to every container: Docker's HOSTNAME, TERM (with -t)
+// and its default PATH when the image sets none; Podman's "container". Not HOME: Python, for
+// one, loads code from $HOME/.local, so a caller-chosen HOME is a way in.
+bool EngineVariable(const std::string& kv, bool image_has_path) {
+  static const std::set<std::string> kNames = {"HOSTNAME", "TERM", "container"};
+  std::string name = kv.substr(0, kv.find('='));
+  if (kNames.count(name) > 0) return true;
+  return !image_has_path && kv == std::string("PATH=") + kEngineDefaultPath;
 }
 
 std::string VarName(const std::string& kv) { return kv.substr(0, kv.find('=')); }
@@ -90,7 +93,7 @@ void CheckEnv(const std::vector<std::string>& env, const ImageIntent& img,
   for (const auto& kv : env) {
     if (own.count(kv)) continue;
     std::string name = VarName(kv);
-    if (EngineVariable(name, has_path)) continue;
+    if (EngineVariable(kv, has_path)) continue;
     bool allowed =
         std::any_of(opts.allow_env.begin(), opts.allow_env.end(),
                     [&](const std::string& g) { return fnmatch(g.c_str(), name.c_str(), 0) == 0; });

@@ -119,6 +119,14 @@ TEST_F(SealedChecks, EnvironmentNamesOnly) {
   EXPECT_TRUE(All().empty());
 }
 
+TEST_F(SealedChecks, HomeAndPathAreNotFreeForAll) {
+  spec_["process"]["env"].push_back("HOME=/proof");  // python would load $HOME/.local code
+  EXPECT_NE(Only().find("not set this way by the image: HOME"), std::string::npos);
+  spec_ = testing::DockerSpec(data_root_, cid_);
+  spec_["process"]["env"][0] = "PATH=/proof:/usr/bin";  // the image sets no PATH
+  EXPECT_NE(Only().find("not set this way by the image: PATH"), std::string::npos);
+}
+
 TEST_F(SealedChecks, UserAndGroups) {
   spec_["process"]["user"] = {{"uid", 0}, {"gid", 0}};
   EXPECT_EQ(Only(), "user uid 0 gid 0 differs from the image's user 'app' (uid 1000, gid 1000)");
