@@ -53,25 +53,6 @@ bool BeneathAny(const std::string& path, const std::vector<std::string>& dirs) {
   return false;
 }
 
-std::string Clean(const std::string& p) {
-  std::vector<std::string> parts;
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    auto slash = p.find('/', pos);
-    std::string c = p.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-    if (c == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
-    }
-    if (slash == std::string::npos) break;
-    pos = slash + 1;
-  }
-  std::string out;
-  for (const auto& c : parts) out += "/" + c;
-  return out.empty() ? "/" : out;
-}
-
 bool IsBind(const nlohmann::json& m, const std::string& type) {
   if (type == "bind") return true;
   auto opts = m.find("options");
@@ -122,7 +103,7 @@ std::string CheckMount(const nlohmann::json& m, const ImageIntent& image, const 
   if (raw_dest.empty() || raw_dest.front() != '/') {
     return "mount destination '" + raw_dest + "' is not an absolute path";
   }
-  std::string dest = Clean(raw_dest);
+  std::string dest = CleanAbsolutePath(raw_dest);
   bool bind = IsBind(m, type);
   if (!bind && StandardMount(dest, type)) return "";
   if (bind) {

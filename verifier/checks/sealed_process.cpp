@@ -35,25 +35,6 @@ bool ReadStrings(const nlohmann::json* j, std::vector<std::string>& out) {
   return true;
 }
 
-std::string CleanPath(const std::string& p) {
-  std::vector<std::string> parts;
-  size_t pos = 0;
-  while (pos <= p.size()) {
-    auto slash = p.find('/', pos);
-    std::string c = p.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-    if (c == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!c.empty() && c != ".") {
-      parts.push_back(c);
-    }
-    if (slash == std::string::npos) break;
-    pos = slash + 1;
-  }
-  std::string out;
-  for (const auto& c : parts) out += "/" + c;
-  return out.empty() ? "/" : out;
-}
-
 void CheckArgs(const std::vector<std::string>& args, const ImageIntent& img,
                const SealedOptions& opts, std::vector<std::string>& out) {
   std::vector<std::string> own = img.entrypoint;
@@ -191,7 +172,7 @@ std::vector<std::string> CheckSealedProcess(const nlohmann::json& spec, const Im
     CheckEnv(env, image, options, out);
   }
   std::string cwd = JsonString(*process, {"cwd"});
-  if (CleanPath(cwd.empty() ? "/" : cwd) != CleanPath(image.workdir)) {
+  if (CleanAbsolutePath(cwd.empty() ? "/" : cwd) != CleanAbsolutePath(image.workdir)) {
     out.push_back("working directory " + cwd + " differs from the image's " + image.workdir);
   }
   CheckUser(*process, image, out);

@@ -77,6 +77,25 @@ bool MergedEntry::IsExecutable() const { return S_ISREG(mode) && (mode & 0111) !
 
 std::string AbsPath(std::string_view rel) { return "/" + std::string(rel); }
 
+std::string CleanAbsolutePath(std::string_view path) {
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    auto slash = path.find('/', pos);
+    auto c = path.substr(pos, slash == std::string_view::npos ? path.size() - pos : slash - pos);
+    if (c == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!c.empty() && c != ".") {
+      parts.push_back(c);
+    }
+    if (slash == std::string_view::npos) break;
+    pos = slash + 1;
+  }
+  std::string out;
+  for (auto c : parts) out += "/" + std::string(c);
+  return out.empty() ? "/" : out;
+}
+
 // Applies one layer at a time on top of the entries merged so far.
 class LayerMerger {
  public:

@@ -91,4 +91,8 @@ class MergedTree {
 /// "/" + rel, for messages ("bin/sh" -> "/bin/sh", "" -> "/").
 std::string AbsPath(std::string_view rel);
 
+/// Lexically cleaned absolute path: empty and "." components dropped, ".." applied and clamped
+/// at "/" ("//a/./b/../c/" -> "/a/c", "" -> "/"). No symlink is looked at.
+std::string CleanAbsolutePath(std::string_view path);
+
 }  // namespace verified
