@@ -6,10 +6,12 @@
 
 #include "ctl/engines/docker_api.h"
 #include "ctl/image_source.h"
+#include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
 #include "verifier/bundle/bundle_locator.h"
 #include "verifier/bundle/mountinfo.h"
 #include "verifier/bundle/spec.h"
+#include "verifier/checks/catalog.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/json.h"
 #include "verifier/store/stores.h"
@@ -23,6 +25,7 @@ struct CheckArgs {
   std::string root, runroot;
   bool json = false;
   bool layers = false;
+  std::vector<std::string> require;  // check: extra requirements to evaluate on the image
 };
 
 std::string Env(const char* name) {
@@ -47,6 +50,29 @@ void Emit(CtlContext& ctx, const ResolvedImage& img, const Verdict& v, const Che
   ctx.exit_code = v.decision == Action::kAllow ? kExitOk : kExitRefused;
 }
 
+// check --require NAME[=VALUE]: evaluates requirements the policy may not (yet) impose on this
+// image, as if its rule required them, so an administrator sees e.g. whether it would pass
+// no_shell and what a sealed rule would refuse before writing the rule.
+Status EvaluateExtra(const std::vector<std::string>& require, const ResolvedImage& img,
+                     const RegistrationStore& regs, Verdict& v) {
+  for (const auto& arg : require) {
+    auto [name, value] = ParseRequireArg(arg);
+    auto req = MakeRequirement(name, nlohmann::json(value));
+    if (!req.ok()) return Wrap(std::move(req).error(), "--require {}", arg);
+    if (!*req) continue;
+    CheckContext cc{img, nullptr, false, nullptr, nullptr, regs};
+    Finding f = (*req)->Check(cc);
+    f.requirement += " (--require)";
+    if (f.outcome == Outcome::kFail && v.decision == Action::kAllow) {
+      v.decision = Action::kDeny;
+      v.rule = "--require " + name;
+      v.reason = "--require " + name + ": " + f.message;
+    }
+    v.findings.push_back(std::move(f));
+  }
+  return Ok();
+}
+
 void DoCheck(CtlContext& ctx, const CheckArgs& a) {
   ctx.engine = a.engine;
   ctx.podman_root = a.root;
@@ -57,6 +83,8 @@ void DoCheck(CtlContext& ctx, const CheckArgs& a) {
   if (!img.ok()) return ctx.Fail(std::move(img).error());
   RegistrationStore regs(ctx.config_dir);
   Verdict v = Evaluate(*policy, *img, nullptr, regs);
+  auto extra = EvaluateExtra(a.require, *img, regs, v);
+  if (!extra.ok()) return ctx.Fail(std::move(extra).error());
   Emit(ctx, *img, v, a, nlohmann::ordered_json::object());
 }
 
@@ -122,6 +150,8 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
   check->add_option("--runroot", ca->runroot, "podman: storage run root (as podman --runroot)");
   check->add_flag("--json", ca->json, "print JSON");
   check->add_flag("--layers", ca->layers, "list every layer");
+  check->add_option("--require", ca->require,
+                    "also evaluate requirement NAME[=VALUE] (no_shell, sealed, ...), repeatable");
   check->callback([&ctx, ca] { DoCheck(ctx, *ca); });
 
   auto ea = std::make_shared<CheckArgs>();

@@ -10,6 +10,7 @@
 #include "shim/own_options.h"
 #include "shim/refusal.h"
 #include "shim/runc_args.h"
+#include "shim/seal_guard.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/policy/decide.h"
 
@@ -66,6 +67,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
   req.bundle_dir = AbsoluteBundle(cl.bundle);
   req.config_dir = own.config_dir;
   Decision d = DecideCreate(req);
+  RefuseJoiningSealed(d, cl, req.bundle_dir);
   auto record = DecisionRecord(d, cl.subcommand, cl.container_id);
   Status logged = AppendDecision(settings.decision_log, record);
   std::string message = RefusalMessage(d.verdict);
@@ -79,6 +81,11 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
                   cl.globals);
   }
   if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
+  if (Status sealed = ApplySeal(d, cl, req.bundle_dir); !sealed.ok()) {
+    return Refuse("verified: refused container " + cl.container_id +
+                      ": cannot record its seal: " + sealed.error().What(),
+                  cl.globals);
+  }
   return Exec(runc, runc_args, cl.globals);
 }
 
@@ -102,7 +109,10 @@ int RunRuntime(const std::vector<std::string>& args) {
   std::string path_env = GetEnv("PATH").empty() ? kDefaultSearchPath : GetEnv("PATH");
   auto runc = FindRunc(configured, path_env);
   if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
-  if (!create_path) return Exec(*runc, runc_args, globals);
+  if (!create_path) {
+    if (auto refusal = GuardExec(runc_args, cl, settings)) return Refuse(*refusal, globals);
+    return Exec(*runc, runc_args, globals);
+  }
 
   if (!cl.ok()) {
     return Refuse("verified: refused: cannot parse the runc command line with certainty: " +

@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "verifier/checks/base_image.h"
+#include "verifier/checks/no_shell.h"
 #include "verifier/checks/registered.h"
+#include "verifier/checks/sealed.h"
 
 namespace verified {
 namespace {
@@ -19,6 +21,8 @@ struct Entry {
 const Entry kCatalog[] = {
     {"registered", &MakeRegistered},
     {"base", &MakeBaseImage},
+    {"no_shell", &MakeNoShell},
+    {"sealed", &MakeSealed},
 };
 
 }  // namespace

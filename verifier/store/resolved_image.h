@@ -32,6 +32,9 @@ struct ResolvedImage {
   std::vector<LayerLocation> layers;   ///< bottom first; empty when not resolved from disk
   nlohmann::json config;               ///< the image config document (already hash-checked)
   std::vector<std::string> notes;      ///< what was checked or skipped, for `explain`
+  /// The container whose rootfs this image was resolved from ("" for an image checked on its
+  /// own). Set by ResolveImage; lets checks find the engine's per-container files.
+  std::string container_id;
 
   /// Top chainID ("" for an image with no layers).
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }

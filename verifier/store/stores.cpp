@@ -18,7 +18,10 @@ Result<ResolvedImage> ResolveImage(const ContainerContext& ctx,
   for (const auto& store : stores) {
     auto r = store->Resolve(ctx);
     if (!r.ok()) return std::move(r).error();
-    if (r->has_value()) return std::move(**r);
+    if (r->has_value()) {
+      (*r)->container_id = ctx.container_id;
+      return std::move(**r);
+    }
     tried += (tried.empty() ? "" : ", ") + store->Name();
   }
   return MakeError(ErrorKind::kUnsupported,
