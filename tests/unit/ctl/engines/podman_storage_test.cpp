@@ -8,7 +8,7 @@ namespace verified::ctl {
 namespace {
 
 using verified::testing::FakeGraphRoot;
-using verified::testing::FakeImage;
+using verified::testing::FakeCsImage;
 
 class PodmanLookupTest : public ::testing::Test {
  protected:
@@ -22,7 +22,7 @@ class PodmanLookupTest : public ::testing::Test {
     loc_.source = "test";
   }
   FakeGraphRoot root_;
-  FakeImage app_, hub_, q1_, q2_;
+  FakeCsImage app_, hub_, q1_, q2_;
   StorageLocation loc_;
 };
 

@@ -13,9 +13,9 @@
 namespace verified {
 namespace {
 
-using testing::FakeContainer;
+using testing::FakeCsContainer;
 using testing::FakeGraphRoot;
-using testing::FakeImage;
+using testing::FakeCsImage;
 
 class CStorageStoreTest : public ::testing::Test {
  protected:
@@ -40,8 +40,8 @@ class CStorageStoreTest : public ::testing::Test {
   }
 
   FakeGraphRoot root_;
-  FakeImage image_;
-  FakeContainer ctr_;
+  FakeCsImage image_;
+  FakeCsContainer ctr_;
   std::vector<MountEntry> mounts_;
 };
 
@@ -232,8 +232,8 @@ TEST_F(CStorageStoreTest, UnmountedRootfsSkipsMountCheckAndSaysSo) {
 }
 
 TEST_F(CStorageStoreTest, ImageWithoutLayers) {
-  FakeImage empty = root_.AddImage("empty", 0, {"localhost/empty:1"});
-  FakeContainer c = root_.AddContainer(empty, "localhost/empty:1");
+  FakeCsImage empty = root_.AddImage("empty", 0, {"localhost/empty:1"});
+  FakeCsContainer c = root_.AddContainer(empty, "localhost/empty:1");
   root_.Flush();
   auto mounts = root_.Mounts(c, empty);
   ContainerContext ctx{c.id, "/bundle", nullptr, c.rootfs, &mounts};

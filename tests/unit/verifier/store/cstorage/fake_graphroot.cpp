@@ -41,9 +41,9 @@ std::string FakeGraphRoot::NewLink(const std::string& layer_id) {
   return link;
 }
 
-FakeImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
+FakeCsImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
                                   std::vector<std::string> names) {
-  FakeImage img;
+  FakeCsImage img;
   std::string parent;
   for (size_t i = 0; i < n; ++i) {
     std::string diff = Sha256Digest(seed + "-tar-" + std::to_string(i));
@@ -83,9 +83,9 @@ FakeImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
   return img;
 }
 
-FakeContainer FakeGraphRoot::AddContainer(const FakeImage& image,
+FakeCsContainer FakeGraphRoot::AddContainer(const FakeCsImage& image,
                                           const std::string& metadata_name) {
-  FakeContainer c;
+  FakeCsContainer c;
   c.id = Sha256Hex("container-" + std::to_string(++counter_) + image.id);
   c.layer = Sha256Hex("ctr-layer-" + c.id);
   for (const char* d : {"/diff", "/work", "/merged", "/empty"}) {
@@ -112,7 +112,7 @@ void FakeGraphRoot::Flush() const {
   Write("overlay-layers/layers.json", layers.dump());
 }
 
-std::vector<MountEntry> FakeGraphRoot::Mounts(const FakeContainer& c, const FakeImage& image,
+std::vector<MountEntry> FakeGraphRoot::Mounts(const FakeCsContainer& c, const FakeCsImage& image,
                                               bool relative) const {
   std::string home = root_ + "/overlay";
   std::string prefix = relative ? "" : home + "/";

@@ -12,7 +12,7 @@
 namespace verified::testing {
 
 /// An image written by FakeGraphRoot.
-struct FakeImage {
+struct FakeCsImage {
   std::string id;                      ///< 64 hex (the config digest's hex)
   std::vector<std::string> layer_ids;  ///< bottom first
   std::vector<std::string> diff_ids;   ///< bottom first
@@ -21,7 +21,7 @@ struct FakeImage {
 };
 
 /// A container written by FakeGraphRoot.
-struct FakeContainer {
+struct FakeCsContainer {
   std::string id;
   std::string layer;
   std::string rootfs;  ///< <graphroot>/overlay/<layer>/merged
@@ -38,15 +38,15 @@ class FakeGraphRoot {
   const std::string& path() const { return root_; }
 
   /// Adds an image with `layers` layers (distinct content per `seed`) and `names`.
-  FakeImage AddImage(const std::string& seed, size_t layers, std::vector<std::string> names);
+  FakeCsImage AddImage(const std::string& seed, size_t layers, std::vector<std::string> names);
   /// Adds a container using `image`; `metadata_name` goes into its storage metadata.
-  FakeContainer AddContainer(const FakeImage& image, const std::string& metadata_name = "");
+  FakeCsContainer AddContainer(const FakeCsImage& image, const std::string& metadata_name = "");
   /// Writes containers.json, images.json and layers.json from the records held.
   void Flush() const;
 
   /// The mount table an engine would have after mounting `c` (absolute l/ lowerdirs, or
   /// relative ones as the driver uses for long option strings).
-  std::vector<MountEntry> Mounts(const FakeContainer& c, const FakeImage& image,
+  std::vector<MountEntry> Mounts(const FakeCsContainer& c, const FakeCsImage& image,
                                  bool relative = false) const;
 
   /// The records, editable before Flush().

@@ -9,9 +9,9 @@
 namespace verified {
 namespace {
 
-using testing::FakeContainer;
+using testing::FakeCsContainer;
 using testing::FakeGraphRoot;
-using testing::FakeImage;
+using testing::FakeCsImage;
 
 // CRI-O and Podman name claims against a real (fake) graph root with two images.
 class ImageNamesTest : public ::testing::Test {
@@ -33,8 +33,8 @@ class ImageNamesTest : public ::testing::Test {
   }
 
   FakeGraphRoot root_;
-  FakeImage trusted_, evil_;
-  FakeContainer ctr_;
+  FakeCsImage trusted_, evil_;
+  FakeCsContainer ctr_;
   std::vector<MountEntry> mounts_;
   Spec spec_;
 };
