@@ -32,6 +32,9 @@ struct ResolvedImage {
   std::vector<LayerLocation> layers;   ///< bottom first; empty when not resolved from disk
   nlohmann::json config;               ///< the image config document (already hash-checked)
   std::vector<std::string> notes;      ///< what was checked or skipped, for `explain`
+  /// True when storage proves the container is a Kubernetes pod sandbox (pause container):
+  /// CRI's annotation and the engine's own record agree. Always false for images on their own.
+  bool pod_sandbox = false;
 
   /// Top chainID ("" for an image with no layers).
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }
