@@ -114,7 +114,7 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
       "check", "The verdict the runtime would give IMAGE (exit 0 allowed, 1 refused, 2 error)");
   check->add_option("image", ca->target, "image name or ID")->required();
   check->add_option("--engine", ca->engine, "engine holding the image")
-      ->check(CLI::IsMember({"docker"}));
+      ->check(CLI::IsMember({"docker", "containerd"}));
   check->add_flag("--json", ca->json, "print JSON");
   check->add_flag("--layers", ca->layers, "list every layer");
   check->callback([&ctx, ca] { DoCheck(ctx, *ca); });

@@ -88,7 +88,7 @@ void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   reg->add_option("images", reg_args->images, "image names (or IDs: every tag is registered)")
       ->required();
   reg->add_option("--engine", reg_args->engine, "engine to read the image from")
-      ->check(CLI::IsMember({"docker"}));
+      ->check(CLI::IsMember({"docker", "containerd"}));
   reg->add_flag("--json", reg_args->json, "print the records as JSON");
   reg->callback([&ctx, reg_args] { DoRegister(ctx, *reg_args); });
 

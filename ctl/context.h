@@ -19,6 +19,10 @@ struct CtlContext {
   std::string config_dir;
   std::string engine = "docker";  ///< --engine for register/check/explain
   int exit_code = kExitOk;
+  /// containerd's root for --engine containerd ("" = find it from the daemon at
+  /// CONTAINERD_ADDRESS), and the namespace ("" = CONTAINERD_NAMESPACE, else "default").
+  std::string containerd_root;
+  std::string containerd_namespace;
 
   /// Prints "verifiedctl: <error>" to stderr and sets kExitError.
   void Fail(const Error& e);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "ctl/engines/containerd_local.h"
 #include "ctl/engines/docker_api.h"
 #include "verifier/core/json.h"
 #include "verifier/image/reference.h"
@@ -54,7 +55,8 @@ Result<ResolvedImage> LookupDocker(const std::string& typed) {
 
 Result<ResolvedImage> LookupImage(const CtlContext& ctx, const std::string& typed) {
   if (ctx.engine == "docker") return LookupDocker(typed);
-  return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker)", ctx.engine);
+  if (ctx.engine == "containerd") return LookupContainerd(ctx, typed);
+  return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker, containerd)", ctx.engine);
 }
 
 Result<std::vector<std::string>> RegistrationNames(const ResolvedImage& img,

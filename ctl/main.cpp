@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "ctl/cmd_check.h"
+#include "ctl/cmd_containerd.h"
 #include "ctl/cmd_install.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   AddPolicyCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddInstallCommands(app, ctx);
+  AddContainerdCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
