@@ -98,7 +98,8 @@ void AddContainerdCommands(CLI::App& app, CtlContext& ctx) {
     auto a = std::make_shared<ContainerdArgs>();
     auto* group = app.get_subcommand(install ? "install" : "uninstall");
     auto* c = group->add_subcommand(
-        "containerd", "containerd's CRI plugin (config.toml runtime for a Kubernetes RuntimeClass)");
+        "containerd",
+        "containerd's CRI plugin (config.toml runtime for a Kubernetes RuntimeClass)");
     c->add_option("--config", a->config, "containerd config.toml to edit")->capture_default_str();
     c->add_option("--runtime-name", a->runtime_name, "runtime (RuntimeClass handler) name")
         ->capture_default_str();

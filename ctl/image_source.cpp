@@ -56,7 +56,8 @@ Result<ResolvedImage> LookupDocker(const std::string& typed) {
 Result<ResolvedImage> LookupImage(const CtlContext& ctx, const std::string& typed) {
   if (ctx.engine == "docker") return LookupDocker(typed);
   if (ctx.engine == "containerd") return LookupContainerd(ctx, typed);
-  return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker, containerd)", ctx.engine);
+  return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker, containerd)",
+                   ctx.engine);
 }
 
 Result<std::vector<std::string>> RegistrationNames(const ResolvedImage& img,

@@ -83,8 +83,9 @@ std::optional<std::string> KeyOf(std::string_view line) {
 }
 
 bool StartsWithPath(const std::string& path, const std::string& prefix) {
-  return path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-                            path[prefix.size()] == '.');
+  return path == prefix ||
+         (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+          path[prefix.size()] == '.');
 }
 
 std::string Quote(const std::string& s) {
@@ -123,8 +124,9 @@ Result<Block> FindBlock(const std::vector<std::string>& lines, const std::string
   Block b;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (Trim(lines[i]) == BeginMarker(name)) {
-      if (b.found) return MakeError(ErrorKind::kInvalidArgument, "line {}: a second {}", i + 1,
-                                    BeginMarker(name));
+      if (b.found)
+        return MakeError(ErrorKind::kInvalidArgument, "line {}: a second {}", i + 1,
+                         BeginMarker(name));
       b.found = true;
       b.begin = i;
       b.end = lines.size();

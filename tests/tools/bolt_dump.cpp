@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   bbolt::Db db = bbolt::Db::FromFd(fd, argv[1]);
   auto dump = db.View<nlohmann::json>([](bbolt::Tx& tx) -> Result<nlohmann::json> {
     VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, DumpBucket(tx, tx.Root()));
-    return nlohmann::json{{"txid", tx.meta().txid}, {"page_size", tx.meta().page_size},
-                          {"root", j}};
+    return nlohmann::json{
+        {"txid", tx.meta().txid}, {"page_size", tx.meta().page_size}, {"root", j}};
   });
   if (!dump.ok()) {
     std::fprintf(stderr, "bolt_dump: %s\n", dump.error().What().c_str());

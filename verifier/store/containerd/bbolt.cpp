@@ -103,8 +103,8 @@ Result<const Node*> Tx::Page(uint64_t id) {
   if (uint64_t{h.overflow} >= meta_.pgid - id || run > limits_.max_run_bytes ||
       id * ps + run > file_size_) {
     return Corrupt(MakeError(ErrorKind::kIntegrity,
-                             "page {} claims {} overflow pages, beyond the file or the limit",
-                             id, h.overflow));
+                             "page {} claims {} overflow pages, beyond the file or the limit", id,
+                             h.overflow));
   }
   bytes_read_ += run;
   if (bytes_read_ > limits_.max_read_bytes) {
@@ -127,8 +127,8 @@ Result<const Node*> Tx::Page(uint64_t id) {
 
 Result<Bucket> Tx::DecodeBucket(std::string_view key, std::string_view value) {
   if (value.size() < kBucketHeaderSize) {
-    return Corrupt(MakeError(ErrorKind::kIntegrity, "bucket '{}' has a {}-byte header", key,
-                             value.size()));
+    return Corrupt(
+        MakeError(ErrorKind::kIntegrity, "bucket '{}' has a {}-byte header", key, value.size()));
   }
   Bucket b;
   b.root_ = Le64(value, 0);
@@ -236,8 +236,7 @@ Result<std::optional<std::string>> Tx::Get(const Bucket& bucket, std::string_vie
   return std::optional<std::string>(std::string(e->value));
 }
 
-Status Tx::Walk(const Node& node, size_t depth,
-                const std::function<Status(const Entry&)>& fn) {
+Status Tx::Walk(const Node& node, size_t depth, const std::function<Status(const Entry&)>& fn) {
   if (depth > limits_.max_depth) {
     return Corrupt(MakeError(ErrorKind::kTooLarge, "tree deeper than {} levels (a cycle?)",
                              limits_.max_depth));
@@ -246,8 +245,8 @@ Status Tx::Walk(const Node& node, size_t depth,
     const Element& e = node.elements[i];
     if (node.leaf) {
       if (++entries_ > limits_.max_entries) {
-        return Corrupt(MakeError(ErrorKind::kTooLarge, "more than {} entries visited",
-                                 limits_.max_entries));
+        return Corrupt(
+            MakeError(ErrorKind::kTooLarge, "more than {} entries visited", limits_.max_entries));
       }
       VERIFIED_RETURN_IF_ERROR(fn(Entry{e.key, e.value, e.is_bucket}));
       continue;

@@ -31,11 +31,11 @@ namespace verified::bbolt {
 
 /// Bounds on the work one View may do (all reads are of untrusted files).
 struct Limits {
-  uint64_t max_run_bytes = 32u << 20;     ///< one page plus its overflow pages
-  uint64_t max_read_bytes = 256u << 20;   ///< all pages read by one attempt
-  size_t max_depth = 64;                  ///< branch levels from a bucket root to a leaf
-  size_t max_entries = 1u << 20;          ///< entries visited by ForEach calls in one attempt
-  int max_attempts = 8;                   ///< View retries when a commit races the read
+  uint64_t max_run_bytes = 32u << 20;    ///< one page plus its overflow pages
+  uint64_t max_read_bytes = 256u << 20;  ///< all pages read by one attempt
+  size_t max_depth = 64;                 ///< branch levels from a bucket root to a leaf
+  size_t max_entries = 1u << 20;         ///< entries visited by ForEach calls in one attempt
+  int max_attempts = 8;                  ///< View retries when a commit races the read
 };
 
 /// A bucket inside a transaction: either a page id or an inline leaf page. Valid only inside
@@ -146,8 +146,7 @@ class Db {
   const std::string& name() const { return name_; }
 
  private:
-  Db(int fd, std::string name, Limits limits)
-      : fd_(fd), name_(std::move(name)), limits_(limits) {}
+  Db(int fd, std::string name, Limits limits) : fd_(fd), name_(std::move(name)), limits_(limits) {}
   int fd_ = -1;
   std::string name_;
   Limits limits_;

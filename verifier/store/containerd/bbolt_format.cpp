@@ -29,8 +29,7 @@ uint64_t Le64(std::string_view b, size_t off) { return LoadLe<uint64_t>(b, off);
 
 Result<PageHeader> ParsePageHeader(std::string_view page) {
   if (page.size() < kPageHeaderSize) {
-    return MakeError(ErrorKind::kParse, "page of {} bytes is shorter than its header",
-                     page.size());
+    return MakeError(ErrorKind::kParse, "page of {} bytes is shorter than its header", page.size());
   }
   return PageHeader{Le64(page, 0), Le16(page, 8), Le16(page, 10), Le32(page, 12)};
 }
@@ -53,12 +52,11 @@ Result<Meta> ParseMeta(std::string_view page, uint64_t index) {
   Meta meta;
   meta.checksum = Le64(m, kMetaChecksummed);
   if (Fnv1a64(m.substr(0, kMetaChecksummed)) != meta.checksum) {
-    return MakeError(ErrorKind::kIntegrity, "meta page {}: checksum mismatch (torn write?)",
-                     index);
+    return MakeError(ErrorKind::kIntegrity, "meta page {}: checksum mismatch (torn write?)", index);
   }
   if (h.id != index || h.flags != kMetaPageFlag) {
-    return MakeError(ErrorKind::kIntegrity, "meta page {}: header says page {} flags {:#x}",
-                     index, h.id, h.flags);
+    return MakeError(ErrorKind::kIntegrity, "meta page {}: header says page {} flags {:#x}", index,
+                     h.id, h.flags);
   }
   meta.page_size = Le32(m, 8);
   meta.flags = Le32(m, 12);
@@ -139,8 +137,7 @@ Result<Node> ParseNode(std::string_view bytes, std::optional<uint64_t> expected_
     uint64_t start = at + pos;
     if (start < kPageHeaderSize + uint64_t{h.count} * kElementSize ||
         start + ksize + vsize > size) {
-      return MakeError(ErrorKind::kIntegrity, "page {}: element {} points outside the page", id,
-                       i);
+      return MakeError(ErrorKind::kIntegrity, "page {}: element {} points outside the page", id, i);
     }
     e.key = bytes.substr(start, ksize);
     e.value = bytes.substr(start + ksize, vsize);

@@ -30,10 +30,10 @@ static_assert(std::endian::native == std::endian::little,
 inline constexpr uint32_t kMagic = 0xED0CDAED;
 inline constexpr uint32_t kVersion = 2;
 inline constexpr size_t kPageHeaderSize = 16;
-inline constexpr size_t kMetaBytes = 64;          ///< meta struct including the checksum
-inline constexpr size_t kMetaChecksummed = 56;    ///< bytes the checksum covers
-inline constexpr size_t kElementSize = 16;        ///< branch and leaf elements
-inline constexpr size_t kBucketHeaderSize = 16;   ///< root pgid + sequence
+inline constexpr size_t kMetaBytes = 64;         ///< meta struct including the checksum
+inline constexpr size_t kMetaChecksummed = 56;   ///< bytes the checksum covers
+inline constexpr size_t kElementSize = 16;       ///< branch and leaf elements
+inline constexpr size_t kBucketHeaderSize = 16;  ///< root pgid + sequence
 inline constexpr uint16_t kBranchPageFlag = 0x01;
 inline constexpr uint16_t kLeafPageFlag = 0x02;
 inline constexpr uint16_t kMetaPageFlag = 0x04;

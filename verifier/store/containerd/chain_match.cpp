@@ -41,8 +41,8 @@ Result<ChainMatch> MatchChain(const ContainerdFiles& files, const std::string& n
       if (configs.ok()) mc = WithChain(**configs, chain_ids);
     }
     if (mc == nullptr) {
-      out.notes.push_back("name '" + name + "' does not name this container's image in storage: " +
-                          "not used");
+      out.notes.push_back("name '" + name +
+                          "' does not name this container's image in storage: " + "not used");
       continue;
     }
     found = mc;

@@ -103,12 +103,10 @@ Result<std::optional<std::vector<LayerLocation>>> CommittedLayers(
   using Out = std::optional<std::vector<LayerLocation>>;
   std::vector<LayerLocation> layers;
   if (chain_ids.empty()) return Out(layers);
-  VERIFIED_ASSIGN_OR_RETURN(bool present,
-                            files.meta.View<bool>([&](bbolt::Tx& tx) -> Result<bool> {
-                              VERIFIED_ASSIGN_OR_RETURN(
-                                  auto ref, ReadSnapshotRef(tx, ns, "overlayfs", chain_ids.back()));
-                              return ref.has_value();
-                            }));
+  VERIFIED_ASSIGN_OR_RETURN(bool present, files.meta.View<bool>([&](bbolt::Tx& tx) -> Result<bool> {
+    VERIFIED_ASSIGN_OR_RETURN(auto ref, ReadSnapshotRef(tx, ns, "overlayfs", chain_ids.back()));
+    return ref.has_value();
+  }));
   if (!present) return Out();
   VERIFIED_ASSIGN_OR_RETURN(bbolt::Db snaps, files.OpenSnapshotDb());
   VERIFIED_ASSIGN_OR_RETURN(std::vector<ChainLink> links,
@@ -145,8 +143,8 @@ Result<ResolvedImage> LoadContainerdImage(const std::string& root, const std::st
                               files.meta.View<std::optional<ImageRecord>>(
                                   [&](bbolt::Tx& tx) { return FindImageRecord(tx, ns, typed); }));
     if (!rec) {
-      return MakeError(ErrorKind::kNotFound, "containerd has no image '{}' in namespace {}",
-                       typed, ns);
+      return MakeError(ErrorKind::kNotFound, "containerd has no image '{}' in namespace {}", typed,
+                       ns);
     }
     VERIFIED_ASSIGN_OR_RETURN(const std::vector<ManifestConfig>* configs, cache.Configs(*rec));
     if (configs->empty()) {
@@ -169,8 +167,7 @@ Result<ResolvedImage> LoadContainerdImage(const std::string& root, const std::st
   img.typed_reference = typed;
   img.typed_confirmed = by_name;
   VERIFIED_ASSIGN_OR_RETURN(img.names, NamesForConfig(images, img.image_id, cache));
-  VERIFIED_ASSIGN_OR_RETURN(auto layers,
-                            CommittedLayers(files, ns, img.diff_ids, img.chain_ids));
+  VERIFIED_ASSIGN_OR_RETURN(auto layers, CommittedLayers(files, ns, img.diff_ids, img.chain_ids));
   if (layers) {
     img.layers = std::move(*layers);
     img.notes.push_back("layers found as committed overlayfs snapshots named by chainID");

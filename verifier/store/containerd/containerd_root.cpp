@@ -51,8 +51,8 @@ Result<std::string> TomlString(std::string_view s) {
 }
 
 Result<std::vector<std::string>> Cmdline(pid_t pid) {
-  VERIFIED_ASSIGN_OR_RETURN(
-      std::string raw, ReadFileLimited("/proc/" + std::to_string(pid) + "/cmdline", 1u << 20));
+  VERIFIED_ASSIGN_OR_RETURN(std::string raw,
+                            ReadFileLimited("/proc/" + std::to_string(pid) + "/cmdline", 1u << 20));
   std::vector<std::string> args;
   std::string cur;
   for (char c : raw) {
@@ -96,8 +96,8 @@ std::optional<TaskBundle> ParseTaskBundle(const std::string& bundle_dir) {
   auto [a, id] = CutLast(bundle_dir);
   auto [b, ns] = CutLast(a);
   auto [state, task] = CutLast(b);
-  if (task != kTaskDir || id.empty() || ns.empty() || state.empty() || id == "." ||
-      id == ".." || ns == "." || ns == "..") {
+  if (task != kTaskDir || id.empty() || ns.empty() || state.empty() || id == "." || id == ".." ||
+      ns == "." || ns == "..") {
     return std::nullopt;
   }
   return TaskBundle{state, ns, id};
@@ -106,8 +106,7 @@ std::optional<TaskBundle> ParseTaskBundle(const std::string& bundle_dir) {
 Result<std::string> RootFromBundle(const std::string& bundle_dir, const TaskBundle& tb) {
   VERIFIED_ASSIGN_OR_RETURN(Dir bundle, Dir::Open(bundle_dir));
   VERIFIED_ASSIGN_OR_WRAP(std::string work, bundle.ReadLink("work"),
-                          "containerd bundle {}: the work link to containerd's root",
-                          bundle_dir);
+                          "containerd bundle {}: the work link to containerd's root", bundle_dir);
   std::string suffix = "/" + std::string(kTaskDir) + "/" + tb.ns + "/" + tb.id;
   if (work.empty() || work.front() != '/' || work.size() <= suffix.size() ||
       work.compare(work.size() - suffix.size(), suffix.size(), suffix) != 0 ||

@@ -12,9 +12,10 @@
 // containerd's default /var/lib/containerd.
 #pragma once
 
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
-#include <sys/types.h>
 
 #include "verifier/core/result.h"
 

@@ -35,15 +35,15 @@ std::string RealPath(const std::string& p) {
 // Everything after "this rootfs is a containerd task's": any failure is an error (deny).
 Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle& tb) {
   if (tb.id != ctx.container_id) {
-    return MakeError(ErrorKind::kInconsistent, "bundle is for container '{}', runc was asked for '{}'",
-                     tb.id, ctx.container_id);
+    return MakeError(ErrorKind::kInconsistent,
+                     "bundle is for container '{}', runc was asked for '{}'", tb.id,
+                     ctx.container_id);
   }
   VERIFIED_ASSIGN_OR_RETURN(std::string root, RootFromBundle(ctx.bundle_dir, tb));
   VERIFIED_ASSIGN_OR_RETURN(ContainerdFiles files, ContainerdFiles::Open(root));
   VERIFIED_ASSIGN_OR_RETURN(std::optional<ContainerRecord> rec,
-                            files.meta.View<std::optional<ContainerRecord>>([&](bbolt::Tx& tx) {
-                              return ReadContainer(tx, tb.ns, tb.id);
-                            }));
+                            files.meta.View<std::optional<ContainerRecord>>(
+                                [&](bbolt::Tx& tx) { return ReadContainer(tx, tb.ns, tb.id); }));
   if (!rec) {
     return MakeError(ErrorKind::kNotFound, "containerd has no container '{}' in namespace {}",
                      tb.id, tb.ns);
@@ -62,8 +62,9 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
                                  label == rec->labels.end() ? std::string() : label->second));
 
   VERIFIED_ASSIGN_OR_RETURN(bbolt::Db snaps, files.OpenSnapshotDb());
-  VERIFIED_ASSIGN_OR_RETURN(std::vector<ChainLink> links,
-                            ResolveLineage(files.meta, snaps, tb.ns, "overlayfs", rec->snapshot_key));
+  VERIFIED_ASSIGN_OR_RETURN(
+      std::vector<ChainLink> links,
+      ResolveLineage(files.meta, snaps, tb.ns, "overlayfs", rec->snapshot_key));
   if (links.front().kind != SnapshotKind::kActive) {
     return MakeError(ErrorKind::kInconsistent, "the container's snapshot {} is {}, not active",
                      rec->snapshot_key, SnapshotKindName(links.front().kind));
@@ -71,8 +72,8 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
   std::vector<std::string> chain_keys;  // bottom first: the image's chainIDs
   for (auto it = links.rbegin(); it + 1 != links.rend(); ++it) {
     if (it->kind != SnapshotKind::kCommitted) {
-      return MakeError(ErrorKind::kInconsistent, "parent snapshot {} is {}, not committed",
-                       it->key, SnapshotKindName(it->kind));
+      return MakeError(ErrorKind::kInconsistent, "parent snapshot {} is {}, not committed", it->key,
+                       SnapshotKindName(it->kind));
     }
     chain_keys.push_back(it->key);
   }
@@ -93,9 +94,10 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
       "containerd root {} (from the bundle's work link), namespace {}, container record read "
       "from meta.db without its lock",
       root, tb.ns));
-  img.notes.push_back(fmt::format("snapshot lineage of {} agrees in meta.db and the overlayfs "
-                                  "metadata.db: {} committed layers named by chainID",
-                                  rec->snapshot_key, chain_keys.size()));
+  img.notes.push_back(
+      fmt::format("snapshot lineage of {} agrees in meta.db and the overlayfs "
+                  "metadata.db: {} committed layers named by chainID",
+                  rec->snapshot_key, chain_keys.size()));
   if (sandbox) img.notes.push_back("pod sandbox: annotation and containerd label agree");
   std::vector<uint64_t> lower_ids;
   for (size_t i = 1; i < links.size(); ++i) lower_ids.push_back(links[i].id);

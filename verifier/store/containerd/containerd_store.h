@@ -32,7 +32,8 @@ namespace containerd {
 
 /// CRI's annotations and labels (containerd internal/cri/annotations, labels).
 inline constexpr const char* kAnnotationImageName = "io.kubernetes.cri.image-name";
-inline constexpr const char* kAnnotationSandboxImageName = "io.kubernetes.cri.podsandbox.image-name";
+inline constexpr const char* kAnnotationSandboxImageName =
+    "io.kubernetes.cri.podsandbox.image-name";
 inline constexpr const char* kAnnotationContainerType = "io.kubernetes.cri.container-type";
 inline constexpr const char* kLabelKind = "io.cri-containerd.kind";
 

@@ -19,9 +19,9 @@ using namespace containerd;  // NOLINT(build/namespaces): this file is container
 constexpr const char* kDockerNamespace = "moby";  // moby daemon/config DefaultContainersNamespace
 
 struct DockerRecord {
-  std::string image;           // target digest of the image (Docker 29's image ID)
-  std::string typed;           // Config.Image
-  std::string manifest;        // ImageManifest.digest ("" when not recorded)
+  std::string image;     // target digest of the image (Docker 29's image ID)
+  std::string typed;     // Config.Image
+  std::string manifest;  // ImageManifest.digest ("" when not recorded)
 };
 
 Result<DockerRecord> ReadDockerRecord(const Dir& root, const std::string& cid) {
@@ -79,8 +79,8 @@ std::vector<std::string> NamesForTarget(const std::vector<ImageRecord>& images,
 Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::string& data_root,
                                     const std::string& cid) {
   if (cid != ctx.container_id) {
-    return MakeError(ErrorKind::kInconsistent, "root.path is for container {}, runc was asked for {}",
-                     cid, ctx.container_id);
+    return MakeError(ErrorKind::kInconsistent,
+                     "root.path is for container {}, runc was asked for {}", cid, ctx.container_id);
   }
   VERIFIED_ASSIGN_OR_RETURN(Dir droot, Dir::Open(data_root));
   VERIFIED_ASSIGN_OR_RETURN(DockerRecord rec, ReadDockerRecord(droot, cid));
@@ -106,9 +106,9 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
                        links[i].key, SnapshotKindName(links[i].kind));
     }
   }
-  VERIFIED_ASSIGN_OR_RETURN(std::vector<ManifestConfig> configs,
-                            ResolveTarget(files.content, Descriptor{rec.image, "", -1},
-                                          HostPlatform()));
+  VERIFIED_ASSIGN_OR_RETURN(
+      std::vector<ManifestConfig> configs,
+      ResolveTarget(files.content, Descriptor{rec.image, "", -1}, HostPlatform()));
   const ManifestConfig* chosen = nullptr;
   for (const auto& mc : configs) {
     if (!rec.manifest.empty() && mc.manifest_digest != rec.manifest) continue;
@@ -135,9 +135,10 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
   }
   img.notes.push_back(fmt::format("containerd root {}, namespace {}; image {} from config.v2.json",
                                   root, ns, rec.image));
-  img.notes.push_back(fmt::format("snapshot lineage of {} agrees in meta.db and the overlayfs "
-                                  "metadata.db ({} layers{})",
-                                  cid, chain_keys.size(), first_layer == 2 ? " + init" : ""));
+  img.notes.push_back(
+      fmt::format("snapshot lineage of {} agrees in meta.db and the overlayfs "
+                  "metadata.db ({} layers{})",
+                  cid, chain_keys.size(), first_layer == 2 ? " + init" : ""));
   std::vector<uint64_t> lower_ids;
   for (size_t i = 1; i < links.size(); ++i) lower_ids.push_back(links[i].id);
   for (size_t i = 0; i < chain_keys.size(); ++i) {

@@ -11,8 +11,7 @@ constexpr std::string_view kOciIndex = "application/vnd.oci.image.index.v1+json"
 constexpr std::string_view kDockerList =
     "application/vnd.docker.distribution.manifest.list.v2+json";
 constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
-constexpr std::string_view kDockerManifest =
-    "application/vnd.docker.distribution.manifest.v2+json";
+constexpr std::string_view kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
 constexpr std::string_view kOciConfig = "application/vnd.oci.image.config.v1+json";
 constexpr std::string_view kDockerConfig = "application/vnd.docker.container.image.v1+json";
 
@@ -75,7 +74,8 @@ Result<ManifestConfig> LoadManifest(const ContentStore& content, const std::stri
     return MakeError(ErrorKind::kUnsupported, "manifest {} has a config of type '{}', not an image",
                      digest, cd.media_type);
   }
-  VERIFIED_ASSIGN_OR_RETURN(std::string bytes, content.Read(cd.digest, kMaxImageConfigBytes, cd.size));
+  VERIFIED_ASSIGN_OR_RETURN(std::string bytes,
+                            content.Read(cd.digest, kMaxImageConfigBytes, cd.size));
   ManifestConfig mc;
   mc.manifest_digest = digest;
   mc.config_digest = cd.digest;
@@ -107,8 +107,8 @@ Status Collect(const ContentStore& content, const Descriptor& d, const Platform&
   }
   for (size_t i = 0; i < list->size(); ++i) {
     const auto& entry = (*list)[i];
-    VERIFIED_ASSIGN_OR_RETURN(Descriptor child,
-                              ParseDescriptor(entry, fmt::format("index {} entry {}", d.digest, i)));
+    VERIFIED_ASSIGN_OR_RETURN(
+        Descriptor child, ParseDescriptor(entry, fmt::format("index {} entry {}", d.digest, i)));
     auto p = entry.find("platform");
     bool has_platform = p != entry.end() && p->is_object();
     if (has_platform && !PlatformMatches(*p, platform)) continue;  // attestations, other arches

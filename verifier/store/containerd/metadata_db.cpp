@@ -79,8 +79,7 @@ Result<int64_t> DecodeVarint(std::string_view b) {
 
 Result<std::optional<ContainerRecord>> ReadContainer(bbolt::Tx& tx, const std::string& ns,
                                                      const std::string& id) {
-  VERIFIED_ASSIGN_OR_RETURN(std::optional<bbolt::Bucket> b,
-                            tx.Path({"v1", ns, "containers", id}));
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<bbolt::Bucket> b, tx.Path({"v1", ns, "containers", id}));
   if (!b) return std::optional<ContainerRecord>();
   std::string what = "container record " + ns + "/" + id;
   ContainerRecord rec;
@@ -102,8 +101,7 @@ Result<std::optional<ImageRecord>> ReadImage(bbolt::Tx& tx, const std::string& n
 
 Result<std::vector<ImageRecord>> ListImages(bbolt::Tx& tx, const std::string& ns) {
   std::vector<ImageRecord> out;
-  VERIFIED_ASSIGN_OR_RETURN(std::optional<bbolt::Bucket> images,
-                            tx.Path({"v1", ns, "images"}));
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<bbolt::Bucket> images, tx.Path({"v1", ns, "images"}));
   if (!images) return out;
   Status st = tx.ForEach(*images, [&](const bbolt::Entry& e) -> Status {
     if (out.size() >= kMaxImagesScanned) {
@@ -143,8 +141,7 @@ Result<std::optional<SnapshotRef>> ReadSnapshotRef(bbolt::Tx& tx, const std::str
     for (char c : n) shape = shape && c >= '0' && c <= '9';
   }
   if (!shape) {
-    return MakeError(ErrorKind::kInconsistent, "{} names backend snapshot '{}'", what,
-                     ref.backend);
+    return MakeError(ErrorKind::kInconsistent, "{} names backend snapshot '{}'", what, ref.backend);
   }
   return std::optional<SnapshotRef>(std::move(ref));
 }

@@ -54,7 +54,8 @@ TEST(PodSandbox, FalseKeepsSandboxesOut) {
   EXPECT_FALSE(Evaluate(*policy, Pause(true), &spec, regs).Allowed());
   EXPECT_TRUE(Evaluate(*policy, Pause(false), &spec, regs).Allowed());
   EXPECT_FALSE(ParsePolicy(R"({"rules": [{"match": "x", "action": "allow",
-      "require": {"pod_sandbox": "yes"}}]})").ok());
+      "require": {"pod_sandbox": "yes"}}]})")
+                   .ok());
 }
 
 }  // namespace

@@ -20,7 +20,9 @@ TEST(BboltSeeds, Write) {
   snaps.Bucket("sha256:base").Put("name", "default/1/sha256:base");
   snaps.Bucket("c01").Put("name", "default/4/c01").Put("parent", "sha256:base");
   auto& c = t.Path({"v1", "default", "containers", "c01"});
-  c.Put("image", "docker.io/library/app:1").Put("snapshotter", "overlayfs").Put("snapshotKey", "c01");
+  c.Put("image", "docker.io/library/app:1")
+      .Put("snapshotter", "overlayfs")
+      .Put("snapshotKey", "c01");
   c.Bucket("labels").Put("io.cri-containerd.kind", "container");
   c.Put("spec", std::string(1500, 's'));  // an overflow run at 512-byte pages
   auto& img = t.Path({"v1", "default", "images", "docker.io/library/app:1", "target"});
@@ -31,7 +33,10 @@ TEST(BboltSeeds, Write) {
   inline_small.max_leaf_keys = 6;
   WriteFile(std::string(dir) + "/synthetic-meta-512", BoltWriter(inline_small).Build(t));
   BoltTree s;
-  s.Path({"v1", "snapshots", "default/4/c01"}).Put("id", "\x04").Put("kind", "\x02").Put("parent", "default/1/sha256:base");
+  s.Path({"v1", "snapshots", "default/4/c01"})
+      .Put("id", "\x04")
+      .Put("kind", "\x02")
+      .Put("parent", "default/1/sha256:base");
   s.Path({"v1", "snapshots", "default/1/sha256:base"}).Put("id", "\x01").Put("kind", "\x03");
   s.Path({"v1", "parents"});
   BoltLayout paged = inline_small;

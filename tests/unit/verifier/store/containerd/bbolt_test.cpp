@@ -24,16 +24,15 @@ Db OpenBytes(const TempDir& dir, const std::string& bytes, const std::string& na
 Result<std::optional<std::string>> GetPath(const Db& db, std::initializer_list<std::string> path,
                                            const std::string& key) {
   std::vector<std::string> p(path);
-  return db.View<std::optional<std::string>>(
-      [&](Tx& tx) -> Result<std::optional<std::string>> {
-        Bucket b = tx.Root();
-        for (const auto& n : p) {
-          VERIFIED_ASSIGN_OR_RETURN(std::optional<Bucket> c, tx.Child(b, n));
-          if (!c) return std::optional<std::string>();
-          b = *c;
-        }
-        return tx.Get(b, key);
-      });
+  return db.View<std::optional<std::string>>([&](Tx& tx) -> Result<std::optional<std::string>> {
+    Bucket b = tx.Root();
+    for (const auto& n : p) {
+      VERIFIED_ASSIGN_OR_RETURN(std::optional<Bucket> c, tx.Child(b, n));
+      if (!c) return std::optional<std::string>();
+      b = *c;
+    }
+    return tx.Get(b, key);
+  });
 }
 
 std::vector<std::string> Keys(const Db& db, std::initializer_list<std::string> path) {

@@ -163,8 +163,9 @@ class BoltWriter {
       std::vector<Item> firsts;
       std::vector<uint64_t> kids;
       for (size_t i = 0; i < items.size(); i += l_.max_leaf_keys) {
-        std::vector<Item> part(items.begin() + static_cast<long>(i),
-                               items.begin() + static_cast<long>(std::min(items.size(), i + l_.max_leaf_keys)));
+        std::vector<Item> part(
+            items.begin() + static_cast<long>(i),
+            items.begin() + static_cast<long>(std::min(items.size(), i + l_.max_leaf_keys)));
         firsts.push_back({part.front().key, "", false});
         kids.push_back(Place(EncodeNode(true, part, {}, 0)));
       }

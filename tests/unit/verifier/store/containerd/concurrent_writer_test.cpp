@@ -40,7 +40,8 @@ std::string StateFile(uint64_t k) {
   }
   snaps.Bucket("ctr").Put("name", "default/99/ctr").Put("parent", parent);
   for (int j = 0; j < 150; ++j) {
-    snaps.Bucket(fmt::format("filler-{:03}", j)).Put("name", fmt::format("default/{}/x{}", 100 + j, k));
+    snaps.Bucket(fmt::format("filler-{:03}", j))
+        .Put("name", fmt::format("default/{}/x{}", 100 + j, k));
   }
   BoltLayout l;
   l.txid = k;
@@ -100,24 +101,25 @@ TEST(ContainerdConcurrentWriter, ResolverNeverReturnsATornLineage) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   while (std::chrono::steady_clock::now() < deadline) {
     ++views;
-    auto r = db.View<std::vector<SnapshotRef>>([&](bbolt::Tx& tx) -> Result<std::vector<SnapshotRef>> {
-      ++attempts;
-      std::vector<SnapshotRef> refs;
-      std::string cur = "ctr";
-      while (!cur.empty() && refs.size() < 20) {
-        auto ref = ReadSnapshotRef(tx, "default", "overlayfs", cur);
-        if (!ref.ok() || !*ref) {  // a page of a later transaction: structure or key gone
-          ++failed_attempts;
-          if (!ref.ok()) return std::move(ref).error();
-          return MakeError(ErrorKind::kNotFound, "{} missing", cur);
-        }
-        cur = (*ref)->parent;
-        refs.push_back(std::move(**ref));
-        std::this_thread::sleep_for(std::chrono::microseconds(400));  // a slow reader
-      }
-      if (!WholeState(refs)) ++torn_attempts;
-      return refs;
-    });
+    auto r =
+        db.View<std::vector<SnapshotRef>>([&](bbolt::Tx& tx) -> Result<std::vector<SnapshotRef>> {
+          ++attempts;
+          std::vector<SnapshotRef> refs;
+          std::string cur = "ctr";
+          while (!cur.empty() && refs.size() < 20) {
+            auto ref = ReadSnapshotRef(tx, "default", "overlayfs", cur);
+            if (!ref.ok() || !*ref) {  // a page of a later transaction: structure or key gone
+              ++failed_attempts;
+              if (!ref.ok()) return std::move(ref).error();
+              return MakeError(ErrorKind::kNotFound, "{} missing", cur);
+            }
+            cur = (*ref)->parent;
+            refs.push_back(std::move(**ref));
+            std::this_thread::sleep_for(std::chrono::microseconds(400));  // a slow reader
+          }
+          if (!WholeState(refs)) ++torn_attempts;
+          return refs;
+        });
     if (!r.ok()) {
       ++errors;
       continue;
@@ -130,8 +132,8 @@ TEST(ContainerdConcurrentWriter, ResolverNeverReturnsATornLineage) {
   std::printf(
       "commits %lu, views %d, answers %d (all whole), errors %d, attempts %d: %d saw pages of a "
       "later transaction and failed, %d read a mixed lineage; all were retried\n",
-      static_cast<unsigned long>(commits.load()), views, answers, errors, attempts,
-      failed_attempts, torn_attempts);
+      static_cast<unsigned long>(commits.load()), views, answers, errors, attempts, failed_attempts,
+      torn_attempts);
   EXPECT_GT(commits.load(), 100u);
   EXPECT_GT(answers, 10);
   EXPECT_GT(attempts, views) << "no read ever raced a commit: the test did not test anything";

@@ -102,10 +102,9 @@ TEST(ContainerdImageTarget, FollowsIndexToThisPlatformsManifest) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().kind(), ErrorKind::kInconsistent);
   // A size that is not the blob's.
-  EXPECT_EQ(ResolveTarget(*content, Descriptor{img.target_digest, "", 3}, HostPlatform())
-                .error()
-                .kind(),
-            ErrorKind::kIntegrity);
+  EXPECT_EQ(
+      ResolveTarget(*content, Descriptor{img.target_digest, "", 3}, HostPlatform()).error().kind(),
+      ErrorKind::kIntegrity);
   // An absent blob.
   EXPECT_EQ(ResolveTarget(*content, Descriptor{Sha256Digest("nothing"), "", -1}, HostPlatform())
                 .error()
@@ -133,8 +132,8 @@ TEST(ContainerdImageLookup, LoadsByNameIdAndListsNames) {
   ASSERT_TRUE(byname.ok()) << byname.error().What();
   EXPECT_EQ(byname->image_id, img.config_digest);
   EXPECT_TRUE(byname->typed_confirmed);
-  EXPECT_EQ(byname->names, (std::vector<std::string>{"docker.io/library/app:1",
-                                                     "docker.io/library/app:latest"}));
+  EXPECT_EQ(byname->names,
+            (std::vector<std::string>{"docker.io/library/app:1", "docker.io/library/app:latest"}));
   ASSERT_EQ(byname->layers.size(), 2u);
   EXPECT_EQ(byname->layers[1].diff_dir, fake.SnapDir(fake.Id(img.chain_ids[1])));
   auto byid = LoadContainerdImage(tmp / "root", "default", img.config_digest);

@@ -176,9 +176,8 @@ TEST_F(ContainerdStoreTest, ChecksTheLiveOverlayMount) {
   ASSERT_TRUE(r.ok()) << r.error().What();
   // containerd's mount helper writes long lowerdir lists relative to their common directory.
   std::string snaps = tmp_ / "root/io.containerd.snapshotter.v1.overlayfs/snapshots/";
-  std::vector<MountEntry> relative{OverlayAt(l1.substr(snaps.size()) + ":" +
-                                                 l0.substr(snaps.size()),
-                                             up)};
+  std::vector<MountEntry> relative{
+      OverlayAt(l1.substr(snaps.size()) + ":" + l0.substr(snaps.size()), up)};
   EXPECT_TRUE(Resolve(&relative).ok());
   std::vector<MountEntry> swapped{OverlayAt(l0 + ":" + l1, up)};
   auto bad = Resolve(&swapped);

@@ -35,8 +35,8 @@ class DockerContainerdStoreTest : public ::testing::Test {
   }
   void WriteConfig(const std::string& image, const std::string& typed,
                    const std::string& manifest = "") {
-    nlohmann::json j = {{"ID", kCid}, {"Image", image}, {"Driver", "overlayfs"},
-                        {"Config", {{"Image", typed}}}};
+    nlohmann::json j = {
+        {"ID", kCid}, {"Image", image}, {"Driver", "overlayfs"}, {"Config", {{"Image", typed}}}};
     if (!manifest.empty()) j["ImageManifest"] = {{"digest", manifest}};
     testing::WriteFile(data_ + "/containers/" + kCid + "/config.v2.json", j.dump());
   }
@@ -131,8 +131,8 @@ TEST_F(DockerContainerdStoreTest, ChecksTheMountIncludingInit) {
     m.fs_type = "overlay";
     std::string l;
     for (const auto& x : lowers) l += (l.empty() ? "" : ":") + x;
-    m.super_options = "rw,lowerdir=" + l + ",upperdir=" + fake_->SnapDir(fake_->Id(kCid)) +
-                      ",workdir=/w";
+    m.super_options =
+        "rw,lowerdir=" + l + ",upperdir=" + fake_->SnapDir(fake_->Id(kCid)) + ",workdir=/w";
     return std::vector<MountEntry>{m};
   };
   std::string init = fake_->SnapDir(fake_->Id(kCid + "-init"));

@@ -28,12 +28,14 @@ class FakeContainerd {
  public:
   FakeContainerd(std::string root, std::string ns) : root_(std::move(root)), ns_(std::move(ns)) {
     std::filesystem::create_directories(root_ + "/io.containerd.content.v1.content/blobs/sha256");
-    std::filesystem::create_directories(root_ + "/io.containerd.snapshotter.v1.overlayfs/snapshots");
+    std::filesystem::create_directories(root_ +
+                                        "/io.containerd.snapshotter.v1.overlayfs/snapshots");
   }
 
   const std::string& root() const { return root_; }
   std::string SnapDir(uint64_t id) const {
-    return root_ + "/io.containerd.snapshotter.v1.overlayfs/snapshots/" + std::to_string(id) + "/fs";
+    return root_ + "/io.containerd.snapshotter.v1.overlayfs/snapshots/" + std::to_string(id) +
+           "/fs";
   }
 
   std::string PutBlob(const std::string& bytes) {
@@ -49,19 +51,19 @@ class FakeContainerd {
     FakeImage img;
     for (const auto& t : layer_tags) img.diff_ids.push_back(Sha256Digest("layer " + t));
     img.chain_ids = ChainIds(img.diff_ids);
-    nlohmann::json cfg = {{"architecture", arch}, {"os", "linux"},
+    nlohmann::json cfg = {{"architecture", arch},
+                          {"os", "linux"},
                           {"config", {{"Cmd", {"/bin/sh"}}}},
                           {"rootfs", {{"type", "layers"}, {"diff_ids", img.diff_ids}}}};
     std::string cfg_bytes = cfg.dump();
     img.config_digest = PutBlob(cfg_bytes);
-    nlohmann::json man = {
-        {"schemaVersion", 2},
-        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-        {"config",
-         {{"mediaType", "application/vnd.oci.image.config.v1+json"},
-          {"digest", img.config_digest},
-          {"size", cfg_bytes.size()}}},
-        {"layers", nlohmann::json::array()}};
+    nlohmann::json man = {{"schemaVersion", 2},
+                          {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                          {"config",
+                           {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                            {"digest", img.config_digest},
+                            {"size", cfg_bytes.size()}}},
+                          {"layers", nlohmann::json::array()}};
     std::string man_bytes = man.dump();
     img.manifest_digest = PutBlob(man_bytes);
     img.target_digest = img.manifest_digest;
@@ -72,15 +74,14 @@ class FakeContainerd {
                               {"digest", Sha256Digest("elsewhere")},
                               {"size", 10},
                               {"platform", {{"os", "linux"}, {"architecture", "s390x"}}}};
-      nlohmann::json index = {
-          {"schemaVersion", 2},
-          {"mediaType", "application/vnd.oci.image.index.v1+json"},
-          {"manifests",
-           {other,
-            {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
-             {"digest", img.manifest_digest},
-             {"size", man_bytes.size()},
-             {"platform", {{"os", "linux"}, {"architecture", arch}}}}}}};
+      nlohmann::json index = {{"schemaVersion", 2},
+                              {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                              {"manifests",
+                               {other,
+                                {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                 {"digest", img.manifest_digest},
+                                 {"size", man_bytes.size()},
+                                 {"platform", {{"os", "linux"}, {"architecture", arch}}}}}}};
       std::string idx = index.dump();
       img.target_digest = PutBlob(idx);
       target_types_[img.target_digest] = {"application/vnd.oci.image.index.v1+json", idx.size()};

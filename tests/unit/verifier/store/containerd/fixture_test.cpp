@@ -109,7 +109,8 @@ TEST_F(ContainerdFixture, ReadsValuesSpanningOverflowPages) {
 
 TEST_F(ContainerdFixture, ImageRecordsMatchCtrImagesLs) {
   bbolt::Db meta = Open("meta.db");
-  auto all = meta.View<std::vector<ImageRecord>>([&](bbolt::Tx& tx) { return ListImages(tx, ns_); });
+  auto all =
+      meta.View<std::vector<ImageRecord>>([&](bbolt::Tx& tx) { return ListImages(tx, ns_); });
   ASSERT_TRUE(all.ok()) << all.error().What();
   std::map<std::string, std::string> got;
   for (const auto& r : *all) got[r.name] = r.target_digest;
