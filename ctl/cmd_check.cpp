@@ -145,7 +145,7 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
       "check", "The verdict the runtime would give IMAGE (exit 0 allowed, 1 refused, 2 error)");
   check->add_option("image", ca->target, "image name or ID")->required();
   check->add_option("--engine", ca->engine, "engine holding the image")
-      ->check(CLI::IsMember({"docker", "podman"}));
+      ->check(CLI::IsMember({"docker", "containerd", "podman"}));
   check->add_option("--root", ca->root, "podman: storage graph root (as podman --root)");
   check->add_option("--runroot", ca->runroot, "podman: storage run root (as podman --runroot)");
   check->add_flag("--json", ca->json, "print JSON");

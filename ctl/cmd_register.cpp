@@ -91,7 +91,7 @@ void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   reg->add_option("images", reg_args->images, "image names (or IDs: every tag is registered)")
       ->required();
   reg->add_option("--engine", reg_args->engine, "engine to read the image from")
-      ->check(CLI::IsMember({"docker", "podman"}));
+      ->check(CLI::IsMember({"docker", "containerd", "podman"}));
   reg->add_option("--root", reg_args->root, "podman: storage graph root (as podman --root)");
   reg->add_option("--runroot", reg_args->runroot, "podman: storage run root (as podman --runroot)");
   reg->add_flag("--json", reg_args->json, "print the records as JSON");

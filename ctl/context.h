@@ -21,6 +21,10 @@ struct CtlContext {
   std::string podman_root;        ///< --root: Podman's graph root ("" = as podman finds it)
   std::string podman_runroot;     ///< --runroot: Podman's run root ("" = as podman finds it)
   int exit_code = kExitOk;
+  /// containerd's root for --engine containerd ("" = find it from the daemon at
+  /// CONTAINERD_ADDRESS), and the namespace ("" = CONTAINERD_NAMESPACE, else "default").
+  std::string containerd_root;
+  std::string containerd_namespace;
 
   /// Prints "verifiedctl: <error>" to stderr and sets kExitError.
   void Fail(const Error& e);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "ctl/engines/containerd_local.h"
 #include "ctl/engines/docker_api.h"
 #include "ctl/engines/podman_storage.h"
 #include "verifier/core/json.h"
@@ -64,7 +65,9 @@ Result<ResolvedImage> LookupPodman(const CtlContext& ctx, const std::string& typ
 Result<ResolvedImage> LookupImage(const CtlContext& ctx, const std::string& typed) {
   if (ctx.engine == "docker") return LookupDocker(typed);
   if (ctx.engine == "podman") return LookupPodman(ctx, typed);
-  return MakeError(ErrorKind::kUnsupported, "engine '{}' is not supported (docker)", ctx.engine);
+  if (ctx.engine == "containerd") return LookupContainerd(ctx, typed);
+  return MakeError(ErrorKind::kUnsupported,
+                   "engine '{}' is not supported (docker, containerd, podman)", ctx.engine);
 }
 
 Result<std::vector<std::string>> RegistrationNames(const ResolvedImage& img,

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "ctl/cmd_check.h"
+#include "ctl/cmd_containerd.h"
 #include "ctl/cmd_install.h"
 #include "ctl/cmd_install_cstorage.h"
 #include "ctl/cmd_policy.h"
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   AddCheckCommands(app, ctx);
   AddInstallCommands(app, ctx);
   AddContainersStorageInstallCommands(app, ctx);
+  AddContainerdCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 
 #include "verifier/checks/base_image.h"
 #include "verifier/checks/no_shell.h"
+#include "verifier/checks/pod_sandbox.h"
 #include "verifier/checks/registered.h"
 #include "verifier/checks/sealed.h"
 
@@ -23,6 +24,7 @@ const Entry kCatalog[] = {
     {"base", &MakeBaseImage},
     {"no_shell", &MakeNoShell},
     {"sealed", &MakeSealed},
+    {"pod_sandbox", &MakePodSandbox},
 };
 
 }  // namespace

@@ -35,6 +35,9 @@ struct ResolvedImage {
   /// The container whose rootfs this image was resolved from ("" for an image checked on its
   /// own). Set by ResolveImage; lets checks find the engine's per-container files.
   std::string container_id;
+  /// True when storage proves the container is a Kubernetes pod sandbox (pause container):
+  /// CRI's annotation and the engine's own record agree. Always false for images on their own.
+  bool pod_sandbox = false;
 
   /// Top chainID ("" for an image with no layers).
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }

@@ -1,0 +1,48 @@
+// Writes the synthetic seeds of the bbolt fuzz target when VERIFIED_WRITE_FUZZ_SEEDS names the
+// corpus directory (tests/fuzz/corpus/bbolt); skipped otherwise. Small pages (512 bytes) keep
+// the files small, so random mutations land on page headers, element arrays and bucket
+// headers instead of padding. The real-containerd seeds come from make-fixtures.sh.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "bolt_writer.h"
+#include "test_util.h"
+
+namespace verified::testing {
+namespace {
+
+TEST(BboltSeeds, Write) {
+  const char* dir = getenv("VERIFIED_WRITE_FUZZ_SEEDS");
+  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "set VERIFIED_WRITE_FUZZ_SEEDS=DIR";
+  BoltTree t;
+  auto& snaps = t.Path({"v1", "default", "snapshots", "overlayfs"});
+  snaps.Bucket("sha256:base").Put("name", "default/1/sha256:base");
+  snaps.Bucket("c01").Put("name", "default/4/c01").Put("parent", "sha256:base");
+  auto& c = t.Path({"v1", "default", "containers", "c01"});
+  c.Put("image", "docker.io/library/app:1")
+      .Put("snapshotter", "overlayfs")
+      .Put("snapshotKey", "c01");
+  c.Bucket("labels").Put("io.cri-containerd.kind", "container");
+  c.Put("spec", std::string(1500, 's'));  // an overflow run at 512-byte pages
+  auto& img = t.Path({"v1", "default", "images", "docker.io/library/app:1", "target"});
+  img.Put("digest", "sha256:" + std::string(64, 'a')).Put("mediatype", "x").Put("size", "\x02");
+  for (int i = 0; i < 40; ++i) t.Path({"v1", "default", "leases"}).Put("l" + std::to_string(i), "");
+  BoltLayout inline_small;
+  inline_small.page_size = 512;
+  inline_small.max_leaf_keys = 6;
+  WriteFile(std::string(dir) + "/synthetic-meta-512", BoltWriter(inline_small).Build(t));
+  BoltTree s;
+  s.Path({"v1", "snapshots", "default/4/c01"})
+      .Put("id", "\x04")
+      .Put("kind", "\x02")
+      .Put("parent", "default/1/sha256:base");
+  s.Path({"v1", "snapshots", "default/1/sha256:base"}).Put("id", "\x01").Put("kind", "\x03");
+  s.Path({"v1", "parents"});
+  BoltLayout paged = inline_small;
+  paged.allow_inline = false;
+  WriteFile(std::string(dir) + "/synthetic-snapshots-512", BoltWriter(paged).Build(s));
+}
+
+}  // namespace
+}  // namespace verified::testing

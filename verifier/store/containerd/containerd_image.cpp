@@ -1,0 +1,180 @@
+#include "verifier/store/containerd/containerd_image.h"
+
+#include <algorithm>
+
+#include "verifier/image/digest.h"
+#include "verifier/image/reference.h"
+#include "verifier/store/containerd/limits.h"
+#include "verifier/store/containerd/snapshot_chain.h"
+
+namespace verified::containerd {
+namespace {
+
+constexpr const char* kEngine = "containerd";
+
+Descriptor TargetOf(const ImageRecord& rec) {
+  return Descriptor{rec.target_digest, rec.target_media_type, rec.target_size};
+}
+
+// Which of `configs` is `want` (an image ID typed by the user), if any.
+const ManifestConfig* FindConfig(const std::vector<ManifestConfig>& configs,
+                                 const std::string& want) {
+  for (const auto& mc : configs) {
+    if (mc.config_digest == want) return &mc;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<ContainerdFiles> ContainerdFiles::Open(const std::string& root) {
+  VERIFIED_ASSIGN_OR_WRAP(Dir dir, Dir::Open(root), "containerd root");
+  VERIFIED_ASSIGN_OR_RETURN(bbolt::Db meta, bbolt::Db::Open(dir, kMetadataDb));
+  VERIFIED_ASSIGN_OR_RETURN(ContentStore content, ContentStore::Open(dir));
+  return ContainerdFiles{root, std::move(dir), std::move(meta), std::move(content)};
+}
+
+Result<bbolt::Db> ContainerdFiles::OpenSnapshotDb() const {
+  return bbolt::Db::Open(dir, std::string(kOverlayfsRoot) + "/metadata.db");
+}
+
+std::string ContainerdFiles::SnapshotterRoot() const { return root + "/" + kOverlayfsRoot; }
+
+Result<const std::vector<ManifestConfig>*> ConfigCache::Configs(const ImageRecord& rec) {
+  auto it = by_target_.find(rec.target_digest);
+  if (it != by_target_.end()) return &it->second;
+  VERIFIED_ASSIGN_OR_WRAP(std::vector<ManifestConfig> configs,
+                          ResolveTarget(content_, TargetOf(rec), HostPlatform()), "image {}",
+                          rec.name);
+  return &by_target_.emplace(rec.target_digest, std::move(configs)).first->second;
+}
+
+Result<std::optional<ImageRecord>> FindImageRecord(bbolt::Tx& tx, const std::string& ns,
+                                                   const std::string& typed) {
+  if (typed.empty()) return std::optional<ImageRecord>();
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<ImageRecord> rec, ReadImage(tx, ns, typed));
+  if (rec) return rec;
+  auto ref = ParseReference(typed);
+  if (!ref.ok() || ref->String() == typed) return std::optional<ImageRecord>();
+  return ReadImage(tx, ns, ref->String());
+}
+
+Result<std::vector<ImageRecord>> ReadAllImages(const ContainerdFiles& files,
+                                               const std::string& ns) {
+  return files.meta.View<std::vector<ImageRecord>>(
+      [&](bbolt::Tx& tx) { return ListImages(tx, ns); });
+}
+
+Result<std::vector<std::string>> NamesForConfig(const std::vector<ImageRecord>& images,
+                                                const std::string& config_digest,
+                                                ConfigCache& cache) {
+  std::vector<std::string> names;
+  for (const auto& rec : images) {
+    if (ParseImageId(rec.name)) continue;
+    auto ref = ParseReference(rec.name);
+    if (!ref.ok()) continue;
+    auto configs = cache.Configs(rec);
+    // An unrelated broken image must not stop this one from being named: skip it.
+    if (!configs.ok() || FindConfig(**configs, config_digest) == nullptr) continue;
+    names.push_back(ref->String());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+ResolvedImage ImageFromManifest(const std::string& engine, const std::string& root,
+                                const ManifestConfig& mc) {
+  ResolvedImage img;
+  img.engine = engine;
+  img.store_root = root;
+  img.image_id = mc.config_digest;
+  img.diff_ids = mc.config.diff_ids;
+  img.chain_ids = ChainIds(img.diff_ids);
+  img.config = mc.config.doc;
+  img.notes.push_back("manifest " + mc.manifest_digest + " and config " + mc.config_digest +
+                      " read from the content store and hashed");
+  return img;
+}
+
+Result<std::optional<std::vector<LayerLocation>>> CommittedLayers(
+    const ContainerdFiles& files, const std::string& ns, const std::vector<std::string>& diff_ids,
+    const std::vector<std::string>& chain_ids) {
+  using Out = std::optional<std::vector<LayerLocation>>;
+  std::vector<LayerLocation> layers;
+  if (chain_ids.empty()) return Out(layers);
+  VERIFIED_ASSIGN_OR_RETURN(bool present, files.meta.View<bool>([&](bbolt::Tx& tx) -> Result<bool> {
+    VERIFIED_ASSIGN_OR_RETURN(auto ref, ReadSnapshotRef(tx, ns, "overlayfs", chain_ids.back()));
+    return ref.has_value();
+  }));
+  if (!present) return Out();
+  VERIFIED_ASSIGN_OR_RETURN(bbolt::Db snaps, files.OpenSnapshotDb());
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<ChainLink> links,
+                            ResolveLineage(files.meta, snaps, ns, "overlayfs", chain_ids.back()));
+  if (links.size() != chain_ids.size()) {
+    return MakeError(ErrorKind::kInconsistent,
+                     "snapshot {} has {} ancestors in namespace {}, the image has {} layers",
+                     chain_ids.back(), links.size(), ns, chain_ids.size());
+  }
+  for (size_t i = 0; i < chain_ids.size(); ++i) {
+    const ChainLink& l = links[chain_ids.size() - 1 - i];
+    if (l.key != chain_ids[i] || l.kind != SnapshotKind::kCommitted) {
+      return MakeError(ErrorKind::kInconsistent,
+                       "layer {}: expected committed snapshot {}, found {} snapshot '{}'", i + 1,
+                       chain_ids[i], SnapshotKindName(l.kind), l.key);
+    }
+    layers.push_back(LayerLocation{diff_ids[i], chain_ids[i],
+                                   SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
+                                   std::to_string(l.id)});
+  }
+  return Out(std::move(layers));
+}
+
+Result<ResolvedImage> LoadContainerdImage(const std::string& root, const std::string& ns,
+                                          const std::string& typed) {
+  VERIFIED_ASSIGN_OR_RETURN(ContainerdFiles files, ContainerdFiles::Open(root));
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<ImageRecord> images, ReadAllImages(files, ns));
+  ConfigCache cache(files.content);
+  std::optional<std::string> id = ParseImageId(typed);
+  const ManifestConfig* chosen = nullptr;
+  bool by_name = false;
+  if (!id) {
+    VERIFIED_ASSIGN_OR_RETURN(std::optional<ImageRecord> rec,
+                              files.meta.View<std::optional<ImageRecord>>(
+                                  [&](bbolt::Tx& tx) { return FindImageRecord(tx, ns, typed); }));
+    if (!rec) {
+      return MakeError(ErrorKind::kNotFound, "containerd has no image '{}' in namespace {}", typed,
+                       ns);
+    }
+    VERIFIED_ASSIGN_OR_RETURN(const std::vector<ManifestConfig>* configs, cache.Configs(*rec));
+    if (configs->empty()) {
+      return MakeError(ErrorKind::kNotFound, "image '{}' has no manifest for {}/{}", typed,
+                       HostPlatform().os, HostPlatform().architecture);
+    }
+    chosen = &configs->front();
+    by_name = true;
+  } else {
+    for (const auto& rec : images) {
+      auto configs = cache.Configs(rec);
+      if (configs.ok() && (chosen = FindConfig(**configs, *id)) != nullptr) break;
+    }
+    if (chosen == nullptr) {
+      return MakeError(ErrorKind::kNotFound, "containerd has no image with ID {} in namespace {}",
+                       *id, ns);
+    }
+  }
+  ResolvedImage img = ImageFromManifest(kEngine, root, *chosen);
+  img.typed_reference = typed;
+  img.typed_confirmed = by_name;
+  VERIFIED_ASSIGN_OR_RETURN(img.names, NamesForConfig(images, img.image_id, cache));
+  VERIFIED_ASSIGN_OR_RETURN(auto layers, CommittedLayers(files, ns, img.diff_ids, img.chain_ids));
+  if (layers) {
+    img.layers = std::move(*layers);
+    img.notes.push_back("layers found as committed overlayfs snapshots named by chainID");
+  } else {
+    img.notes.push_back("image not unpacked in the overlayfs snapshotter: no layer directories");
+  }
+  return img;
+}
+
+}  // namespace verified::containerd
