@@ -12,7 +12,7 @@ namespace verified {
 namespace {
 
 using testing::FakeContainerd;
-using testing::FakeImage;
+using testing::FakeCtdImage;
 
 // A containerd root with images app:1 (layers a, b) and other:1 (a, c), and a task bundle for
 // container c1 made from app:1, as `ctr run` / CRI leave them.
@@ -57,7 +57,7 @@ class ContainerdStoreTest : public ::testing::Test {
 
   testing::TempDir tmp_;
   std::unique_ptr<FakeContainerd> fake_;
-  FakeImage app_, other_;
+  FakeCtdImage app_, other_;
   std::string bundle_;
   Spec spec_;
   ContainerContext ctx_;

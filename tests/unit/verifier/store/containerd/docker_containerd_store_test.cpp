@@ -14,7 +14,7 @@ namespace verified {
 namespace {
 
 using testing::FakeContainerd;
-using testing::FakeImage;
+using testing::FakeCtdImage;
 
 const std::string kCid(64, 'c');
 
@@ -56,7 +56,7 @@ class DockerContainerdStoreTest : public ::testing::Test {
   testing::TempDir tmp_;
   std::string data_, rootfs_;
   std::unique_ptr<FakeContainerd> fake_;
-  FakeImage app_, other_;
+  FakeCtdImage app_, other_;
   Spec spec_;
 };
 

@@ -16,7 +16,7 @@
 
 namespace verified::testing {
 
-struct FakeImage {
+struct FakeCtdImage {
   std::string config_digest;
   std::string manifest_digest;
   std::string target_digest;  ///< index digest when built with an index, else the manifest
@@ -46,9 +46,9 @@ class FakeContainerd {
 
   /// An image whose layers are named by `layer_tags` (diffIDs are their hashes), committed as
   /// snapshots named by chainID unless `unpack` is false. `arch` sets the platform.
-  FakeImage AddImage(const std::vector<std::string>& layer_tags, bool with_index = false,
+  FakeCtdImage AddImage(const std::vector<std::string>& layer_tags, bool with_index = false,
                      bool unpack = true, const std::string& arch = "amd64") {
-    FakeImage img;
+    FakeCtdImage img;
     for (const auto& t : layer_tags) img.diff_ids.push_back(Sha256Digest("layer " + t));
     img.chain_ids = ChainIds(img.diff_ids);
     nlohmann::json cfg = {{"architecture", arch},
@@ -96,7 +96,7 @@ class FakeContainerd {
     return img;
   }
 
-  void TagImage(const std::string& name, const FakeImage& img) { Tag(name, img.target_digest); }
+  void TagImage(const std::string& name, const FakeCtdImage& img) { Tag(name, img.target_digest); }
   void Tag(const std::string& name, const std::string& target) {
     auto [mt, size] = target_types_[target];
     auto& b = meta_.Path({"v1", ns_, "images", name});

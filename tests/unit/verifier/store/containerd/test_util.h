@@ -1,4 +1,5 @@
-// Helpers for the containerd store tests: temp dirs, files, gzip fixtures.
+// Helpers for the containerd store tests: gzip fixtures (temp dirs and files come from
+// unit/support/temp_dir.h).
 #pragma once
 
 #include <fcntl.h>
@@ -11,35 +12,9 @@
 #include <sstream>
 #include <string>
 
+#include "unit/support/temp_dir.h"
+
 namespace verified::testing {
-
-/// A temp directory removed at destruction.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/vfy-ctd-test.XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
-
- private:
-  std::string path_;
-};
-
-inline void WriteFile(const std::string& path, const std::string& bytes) {
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 inline std::string Gunzip(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");
