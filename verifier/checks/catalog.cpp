@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verifier/checks/base_image.h"
+#include "verifier/checks/content.h"
 #include "verifier/checks/registered.h"
 
 namespace verified {
@@ -19,6 +20,7 @@ struct Entry {
 const Entry kCatalog[] = {
     {"registered", &MakeRegistered},
     {"base", &MakeBaseImage},
+    {"content", &MakeContent},
 };
 
 }  // namespace
