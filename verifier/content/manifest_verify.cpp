@@ -29,18 +29,13 @@ class GzipSource {
     zs_.avail_out = static_cast<uInt>(len);
     while (zs_.avail_out == len && !end_) {
       if (zs_.avail_in == 0 && !eof_) {
-        ssize_t n;
-        do {
-          n = read(fd_, in_.get(), kChunk);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) return -1;
-        eof_ = n == 0;
-        zs_.next_in = in_.get();
-        zs_.avail_in = static_cast<uInt>(n);
+        if (Fill() < 0) return -1;
       }
       int rc = inflate(&zs_, Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
-        if (zs_.avail_in == 0 && eof_) {
+        // Another gzip member may follow (Go's reader accepts concatenated members).
+        if (zs_.avail_in == 0 && !eof_ && Fill() < 0) return -1;
+        if (zs_.avail_in == 0) {
           end_ = true;
         } else {
           inflateReset(&zs_);
@@ -57,6 +52,18 @@ class GzipSource {
   }
 
  private:
+  ssize_t Fill() {
+    ssize_t n;
+    do {
+      n = read(fd_, in_.get(), kChunk);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    eof_ = n == 0;
+    zs_.next_in = in_.get();
+    zs_.avail_in = static_cast<uInt>(n);
+    return n;
+  }
+
   int fd_;
   std::unique_ptr<unsigned char[]> in_;
   z_stream zs_{};
@@ -144,12 +151,13 @@ Result<ExpectedTree> BuildManifestFromBlob(const std::string& blob, const std::s
 Result<LayerOutcome> VerifyWithManifest(const std::string& diff_dir, const ExpectedTree& tree,
                                         const std::unordered_map<std::string, DiskStat>* trusted,
                                         Workspace& ws, Recording* rec) {
-  int64_t started = static_cast<int64_t>(time(nullptr));
+  // Taken before the first stat: see WalkOptions::racy_after_ns.
+  const int64_t racy_after_ns = RacyThreshold();
   VERIFIED_ASSIGN_OR_RETURN(auto root, OpenLayerRoot(diff_dir));
   LayerOutcome out;
   Sha256 h;
   WalkOptions walk;
-  walk.racy_after_sec = started - 1;
+  walk.racy_after_ns = racy_after_ns;
   walk.content = [&](const ExpectedNode& want, int fd,
                      const DiskStat& st) -> Result<std::optional<std::string>> {
     if (want.content_sha256.size() != 64) {

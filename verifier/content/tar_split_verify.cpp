@@ -133,7 +133,8 @@ LayerOutcome Mismatch(std::string file, std::string message) {
 Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std::string& tar_split,
                                          const std::string& diff_id, Workspace& ws,
                                          Recording* rec) {
-  int64_t started = static_cast<int64_t>(time(nullptr));
+  // Taken before the first stat: see WalkOptions::racy_after_ns.
+  const int64_t racy_after_ns = RacyThreshold();
   VERIFIED_ASSIGN_OR_RETURN(auto root, OpenLayerRoot(diff_dir));
   int rootfd = root.first.get();
   VERIFIED_ASSIGN_OR_RETURN(auto reader, OpenTarSplit(tar_split));
@@ -224,7 +225,7 @@ Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std:
 
   WalkOptions walk;
   walk.hashed = &hashed;
-  walk.racy_after_sec = started - 1;
+  walk.racy_after_ns = racy_after_ns;
   if (rec != nullptr) {
     for (auto& n : tree.nodes) {
       auto d = digests.find(n.path);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstring>
+#include <ctime>
 
 #include "verifier/content/limits.h"
 
@@ -67,7 +68,7 @@ class Walker {
     if (!root_x.empty()) return Found("", "carries xattrs the layer does not have");
     if (opt_.record != nullptr) {
       opt_.record->root = root_;
-      if (root_.ctime_sec >= opt_.racy_after_sec) MarkRacy(opt_.record->root);
+      MarkIfRacy(opt_.record->root, opt_.racy_after_ns);
     }
     std::vector<std::pair<std::string, DiskStat>> stack{{"", root_}};
     while (!stack.empty()) {
@@ -118,7 +119,7 @@ class Walker {
     FingerprintGroup* group = nullptr;
     if (opt_.record != nullptr) {
       DiskStat fp = dir_st;
-      if (fp.ctime_sec >= opt_.racy_after_sec) MarkRacy(fp);
+      MarkIfRacy(fp, opt_.racy_after_ns);
       opt_.record->groups.push_back(FingerprintGroup{dir, fp, {}});
       group = &opt_.record->groups.back();
       group->entries.reserve(names.size());
@@ -153,7 +154,7 @@ class Walker {
       if (auto lt = link_targets_.find(path); lt != link_targets_.end()) lt->second = have.st.ino;
       if (group != nullptr) {
         DiskStat fp = have.st;
-        if (fp.ctime_sec >= opt_.racy_after_sec) MarkRacy(fp);
+        MarkIfRacy(fp, opt_.racy_after_ns);
         group->entries.push_back(FingerprintEntry{name, fp});
         ++opt_.record->count;
       }
@@ -235,6 +236,18 @@ class Walker {
 };
 
 }  // namespace
+
+void MarkIfRacy(DiskStat& st, int64_t racy_after_ns) {
+  __int128 ns = static_cast<__int128>(st.ctime_sec) * 1000000000 + st.ctime_nsec;
+  if (ns >= racy_after_ns) MarkRacy(st);
+}
+
+int64_t RacyThreshold() {
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  constexpr int64_t kMarginNs = 100'000'000;  // 100 ms: many ticks at any HZ
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec - kMarginNs;
+}
 
 void MarkRacy(DiskStat& st) {
   st.ctime_sec = INT64_MIN;

@@ -64,9 +64,10 @@ struct WalkOptions {
   const HashedFiles* hashed = nullptr;  ///< files the tar-split pass read (may be null)
   ContentCheck content;                 ///< when set: called for regular files with size > 0
   Fingerprints* record = nullptr;       ///< when set: every object's fingerprint is recorded
-  /// Objects whose ctime is at or after this second are recorded as "racy" (never trusted by
-  /// a later fingerprint check): a change within the same clock tick leaves ctime unchanged.
-  int64_t racy_after_sec = INT64_MAX;
+  /// Objects whose ctime (ns since the epoch) is at or after this are recorded as "racy"
+  /// (never trusted by a later fingerprint check): a change made within the same clock tick as
+  /// the stat leaves ctime unchanged, so only an older ctime proves a later change shows.
+  int64_t racy_after_ns = INT64_MAX;
 };
 
 /// Walks the layer at `rootfd` (stat `root`) and compares every object with `tree`. Returns
@@ -76,7 +77,14 @@ Result<std::optional<TreeMismatch>> WalkAndCompare(int rootfd, const DiskStat& r
                                                    const ExpectedTree& tree,
                                                    const WalkOptions& opt);
 
-/// Marks a recorded stat as never matching a later one (see racy_after_sec).
+/// Marks a recorded stat as never matching a later one (see racy_after_ns).
 void MarkRacy(DiskStat& st);
+
+/// Applies MarkRacy when `st`'s ctime is at or after `racy_after_ns`.
+void MarkIfRacy(DiskStat& st, int64_t racy_after_ns);
+
+/// The racy threshold for a verification starting now: the kernel's coarse clock (which
+/// stamps ctime) minus a margin of several ticks.
+int64_t RacyThreshold();
 
 }  // namespace verified::content
