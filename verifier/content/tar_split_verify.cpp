@@ -75,9 +75,12 @@ Result<std::optional<std::string>> OpenContent(ParentCache& parents, const std::
       return std::optional<std::string>("is in the layer but missing on disk");
     }
     if (fd.error().kind() == ErrorKind::kUnsafePath) {
-      return std::optional<std::string>(
-          "is a symlink or mount point on disk but a regular file "
-          "in the layer");
+      // Name what is there instead: a symlink (never followed) or something mounted over it.
+      auto leaf = StatAt(*dirfd, base.c_str());
+      if (leaf.ok() && S_ISLNK(leaf->mode)) {
+        return std::optional<std::string>("is a symlink on disk but a regular file in the layer");
+      }
+      return std::optional<std::string>("is a mount point or lies under one (refused)");
     }
     return fd.error();
   }
