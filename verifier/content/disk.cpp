@@ -42,8 +42,16 @@ Result<std::vector<std::pair<std::string, std::string>>> ReadXattrs(
     const std::function<ssize_t(char*, size_t)>& list,
     const std::function<ssize_t(const char*, char*, size_t)>& get, std::string_view what) {
   std::vector<std::pair<std::string, std::string>> out;
+  // Ask for the size first: most files have no xattrs, and the kernel allocates a buffer as
+  // large as the one offered on every call.
+  ssize_t n = list(nullptr, 0);
+  if (n < 0) {
+    if (errno == ENOTSUP) return out;
+    return SysError(errno, fmt::format("list xattrs of {}", what));
+  }
+  if (n == 0) return out;
   char names[16384];
-  ssize_t n = list(names, sizeof(names));
+  n = list(names, sizeof(names));
   if (n < 0) {
     if (errno == ENOTSUP) return out;
     if (errno == ERANGE) return MakeError(ErrorKind::kTooLarge, "{}: too many xattrs", what);
@@ -146,6 +154,25 @@ Result<DiskStat> StatFd(int fd) {
     return SysError(errno, "statx");
   }
   return FromStatx(sx);
+}
+
+Result<DiskStat> FstatFd(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return SysError(errno, "fstat");
+  DiskStat d;
+  d.ino = st.st_ino;
+  d.size = st.st_size;
+  d.mtime_sec = st.st_mtim.tv_sec;
+  d.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
+  d.ctime_sec = st.st_ctim.tv_sec;
+  d.ctime_nsec = static_cast<uint32_t>(st.st_ctim.tv_nsec);
+  d.mode = st.st_mode;
+  d.uid = st.st_uid;
+  d.gid = st.st_gid;
+  d.nlink = static_cast<uint32_t>(st.st_nlink);
+  d.rdev_major = major(st.st_rdev);
+  d.rdev_minor = minor(st.st_rdev);
+  return d;
 }
 
 Result<DiskStat> StatAt(int dirfd, const char* name) {

@@ -75,6 +75,9 @@ Result<Fd> OpenBeneath(int dirfd, std::string_view rel, int flags);
 
 /// statx of an open fd (AT_EMPTY_PATH) or of `name` in `dirfd` (not following symlinks).
 Result<DiskStat> StatFd(int fd);
+/// fstat of an open fd: the same fields except the mount id (left 0); cheaper, for fds that
+/// openat2 opened with RESOLVE_NO_XDEV.
+Result<DiskStat> FstatFd(int fd);
 Result<DiskStat> StatAt(int dirfd, const char* name);
 
 /// Extended attributes of an open fd, or of `name` in directory `dirfd` (via

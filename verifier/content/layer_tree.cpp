@@ -90,10 +90,12 @@ Status ExpectedTreeBuilder::Insert(ExpectedNode n) {
     if (old.implicit && n.type == NodeType::kDirectory) {
       n.opaque = n.opaque || old.opaque;
       old = std::move(n);
+      last_index_ = it->second;
       return Ok();
     }
     return MakeError(ErrorKind::kUnsupported, "the layer has two entries for '{}'", n.path);
   }
+  last_index_ = tree_.nodes.size();
   tree_.nodes.push_back(std::move(n));
   return Ok();
 }
@@ -101,12 +103,15 @@ Status ExpectedTreeBuilder::Insert(ExpectedNode n) {
 Status ExpectedTreeBuilder::EnsureParents(const std::string& path) {
   std::string parent = SplitParent(path).first;
   if (parent.empty()) return Ok();
+  // Archives list a directory's entries together: most entries share the previous parent.
+  if (parent == last_parent_) return Ok();
   auto it = tree_.index.find(parent);
   if (it != tree_.index.end()) {
     if (tree_.nodes[it->second].type != NodeType::kDirectory) {
       return MakeError(ErrorKind::kUnsupported, "'{}' is under '{}', which is a {}", path, parent,
                        NodeTypeName(tree_.nodes[it->second].type));
     }
+    last_parent_ = parent;
     return Ok();
   }
   VERIFIED_RETURN_IF_ERROR(EnsureParents(parent));
@@ -119,6 +124,7 @@ Status ExpectedTreeBuilder::EnsureParents(const std::string& path) {
 }
 
 Status ExpectedTreeBuilder::Add(const TarEntry& e) {
+  last_index_ = SIZE_MAX;
   if (e.type == 'g') return Ok();  // PAX global header: no file (moby ignores it)
   VERIFIED_ASSIGN_OR_RETURN(std::string path, CleanArchiveName(e.name));
   if (path.empty()) return Ok();  // the layer root: moby skips it

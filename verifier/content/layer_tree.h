@@ -80,10 +80,18 @@ class ExpectedTreeBuilder {
   /// Adds implicit parents and checks hard-link targets; returns the tree.
   Result<ExpectedTree> Finish() &&;
 
+  /// Index of the node the last Add created or updated (valid after a successful Add of an
+  /// entry that produced a node).
+  size_t last_index() const { return last_index_; }
+  /// A node added so far.
+  const ExpectedNode& node(size_t i) const { return tree_.nodes[i]; }
+
  private:
   Status Insert(ExpectedNode n);
   Status EnsureParents(const std::string& path);
   ExpectedTree tree_;
+  size_t last_index_ = SIZE_MAX;
+  std::string last_parent_;  ///< the parent most recently found to be a directory
 };
 
 }  // namespace verified::content

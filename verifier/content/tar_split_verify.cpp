@@ -58,6 +58,7 @@ std::pair<std::string, std::string> SplitParent(const std::string& path) {
 struct PendingHeader {
   std::string name;
   int64_t size;
+  size_t node;  // index of the node the entry produced (SIZE_MAX: none)
 };
 
 // Opens the regular file that supplies the content of `path`; a problem with the file itself
@@ -84,14 +85,15 @@ Result<std::optional<std::string>> OpenContent(ParentCache& parents, const std::
     }
     return fd.error();
   }
-  VERIFIED_ASSIGN_OR_RETURN(st, StatFd(fd->get()));
+  VERIFIED_ASSIGN_OR_RETURN(st, FstatFd(fd->get()));
   if (!S_ISREG(st.mode)) {
     NodeType t = NodeType::kRegular;
     DiskNodeType(st, t);
     return std::optional<std::string>(
         fmt::format("is a {} on disk but a regular file in the layer", NodeTypeName(t)));
   }
-  if (st.mnt_id != root.mnt_id) return std::optional<std::string>("is a mount point (refused)");
+  // No mount-id check needed: openat2 with RESOLVE_NO_XDEV refused to cross any mount.
+  st.mnt_id = root.mnt_id;
   out = std::move(fd).value();
   return std::optional<std::string>();
 }
@@ -151,12 +153,13 @@ Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std:
           return MakeError(ErrorKind::kParse, "tar entry '{}' has no tar-split file entry",
                            pending->name);
         }
-        pending = PendingHeader{e.name, e.size};
-        return builder.Add(e);
+        VERIFIED_RETURN_IF_ERROR(builder.Add(e));
+        pending = PendingHeader{e.name, e.size, builder.last_index()};
+        return Ok();
       },
       /*inline_content=*/false);
   HashedFiles hashed;
-  std::unordered_map<std::string, std::string> digests;
+  std::vector<std::pair<size_t, std::string>> digests;  // node index, content digest
   ParentCache parents(rootfd);
   LayerOutcome out;
   TarSplitEntry e;
@@ -175,9 +178,14 @@ Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std:
           "tar-split file entry '{}' ({} bytes) does not follow its tar header{}", e.name, e.size,
           pending ? fmt::format(" ('{}', {} bytes)", pending->name, pending->size) : std::string());
     }
+    size_t node = pending->node;
     pending.reset();
     if (e.size == 0) continue;
-    VERIFIED_ASSIGN_OR_RETURN(std::string path, CleanArchiveName(e.name));
+    if (node == SIZE_MAX || builder.node(node).type != NodeType::kRegular) {
+      return MakeError(ErrorKind::kUnsupported, "tar entry '{}' has content but is no regular file",
+                       e.name);
+    }
+    const std::string& path = builder.node(node).path;
     Fd fd;
     DiskStat st;
     VERIFIED_ASSIGN_OR_RETURN(auto bad, OpenContent(parents, path, root.second, fd, st));
@@ -199,8 +207,9 @@ Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std:
     out.bytes += got;
     ++out.files;
     VERIFIED_RETURN_IF_ERROR(parser.SkipContent(got));
-    if (rec != nullptr) digests.emplace(path, file_hash.FinalHex());
-    hashed.emplace(std::move(path), HashedFile{st, std::move(xattrs)});
+    if (hashed.size() <= node) hashed.resize(node + 1);
+    hashed[node] = HashedFile{true, st, std::move(xattrs)};
+    if (rec != nullptr) digests.emplace_back(node, file_hash.FinalHex());
   }
   if (pending) {
     return MakeError(ErrorKind::kParse, "tar entry '{}' has no tar-split file entry",
@@ -230,10 +239,7 @@ Result<LayerOutcome> VerifyTarSplitLayer(const std::string& diff_dir, const std:
   walk.hashed = &hashed;
   walk.racy_after_ns = racy_after_ns;
   if (rec != nullptr) {
-    for (auto& n : tree.nodes) {
-      auto d = digests.find(n.path);
-      if (d != digests.end()) n.content_sha256 = d->second;
-    }
+    for (auto& [node, digest] : digests) tree.nodes[node].content_sha256 = std::move(digest);
     rec->fps = Fingerprints{};
     walk.record = &rec->fps;
   }

@@ -65,7 +65,16 @@ class Walker {
       return Found("", root_opaque ? "carries an opaque marker the layer does not have"
                                    : "lost its opaque marker (trusted.overlay.opaque)");
     }
-    if (!root_x.empty()) return Found("", "carries xattrs the layer does not have");
+    // overlayfs (uuid=on, Linux 6.6+) stores the mount's uuid on a layer root it mounted;
+    // it names the filesystem and changes nothing anyone reads through the mount.
+    std::erase_if(root_x, [](const auto& kv) {
+      return kv.first == "trusted.overlay.uuid" || kv.first == "user.overlay.uuid";
+    });
+    if (!root_x.empty()) {
+      std::string names;
+      for (const auto& kv : root_x) names += (names.empty() ? "" : ", ") + kv.first;
+      return Found("", "carries xattrs the layer does not have: " + names);
+    }
     if (opt_.record != nullptr) {
       opt_.record->root = root_;
       MarkIfRacy(opt_.record->root, opt_.racy_after_ns);
@@ -135,7 +144,7 @@ class Walker {
       const ExpectedNode& want = tree_.nodes[it->second];
       seen_[it->second] = 1;
       DiskObject have;
-      VERIFIED_ASSIGN_OR_RETURN(auto bad, Inspect(dirfd, name, d_ino, path, want, have));
+      VERIFIED_ASSIGN_OR_RETURN(auto bad, Inspect(dirfd, name, d_ino, it->second, want, have));
       if (bad) return Found(path, *bad);
       if (have.st.mnt_id != root_.mnt_id) return Found(path, "is a mount point (refused)");
       if (auto diff = CompareNode(want, have)) {
@@ -164,21 +173,19 @@ class Walker {
 
   // Fills `have` for one object; returns a mismatch sentence when the object itself is wrong.
   Result<std::optional<std::string>> Inspect(int dirfd, const std::string& name, uint64_t d_ino,
-                                             const std::string& path, const ExpectedNode& want,
+                                             size_t index, const ExpectedNode& want,
                                              DiskObject& have) {
-    if (opt_.hashed != nullptr) {
-      auto h = opt_.hashed->find(path);
-      if (h != opt_.hashed->end()) {
-        // The directory entry must still name the inode whose bytes were hashed (its stat
-        // was taken before reading, so a later change shows in its ctime next time).
-        if (d_ino != h->second.st.ino) {
-          return std::optional<std::string>("was replaced while it was being verified");
-        }
-        have.st = h->second.st;
-        have.xattrs = h->second.xattrs;
-        have.opaque = SplitOpaque(have.xattrs);
-        return std::optional<std::string>();
+    if (opt_.hashed != nullptr && index < opt_.hashed->size() && (*opt_.hashed)[index].valid) {
+      const HashedFile& h = (*opt_.hashed)[index];
+      // The directory entry must still name the inode whose bytes were hashed (its stat was
+      // taken before reading, so a later change shows in its ctime next time).
+      if (d_ino != h.st.ino) {
+        return std::optional<std::string>("was replaced while it was being verified");
       }
+      have.st = h.st;
+      have.xattrs = h.xattrs;
+      have.opaque = SplitOpaque(have.xattrs);
+      return std::optional<std::string>();
     }
     VERIFIED_ASSIGN_OR_RETURN(have.st, StatAt(dirfd, name.c_str()));
     switch (have.st.mode & S_IFMT) {
@@ -197,7 +204,8 @@ class Walker {
         if (opt_.content && want.type == NodeType::kRegular && want.size > 0) {
           auto fd = OpenBeneath(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY);
           if (!fd.ok()) return std::optional<std::string>("cannot be opened: " + fd.error().What());
-          VERIFIED_ASSIGN_OR_RETURN(DiskStat st, StatFd(fd->get()));
+          VERIFIED_ASSIGN_OR_RETURN(DiskStat st, FstatFd(fd->get()));
+          st.mnt_id = root_.mnt_id;  // openat2 with RESOLVE_NO_XDEV crossed no mount
           if (st.ino != have.st.ino) {
             return std::optional<std::string>("changed while it was being verified");
           }

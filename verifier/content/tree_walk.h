@@ -23,10 +23,12 @@ namespace verified::content {
 /// A regular file whose content was already read (and stat'ed before reading) by the
 /// tar-split pass; the walk reuses that stat instead of a second one.
 struct HashedFile {
+  bool valid = false;
   DiskStat st;
   std::vector<std::pair<std::string, std::string>> xattrs;
 };
-using HashedFiles = std::unordered_map<std::string, HashedFile>;
+/// Indexed like ExpectedTree::nodes (entries beyond the end or not `valid` were not read).
+using HashedFiles = std::vector<HashedFile>;
 
 /// One object's fingerprint in `cached` mode.
 struct FingerprintEntry {
