@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
@@ -50,7 +51,8 @@ DiskStat SourceStat(const std::string& path) {
 
 class LayerVerifier {
  public:
-  LayerVerifier(const ContentOptions& opt, const ContentCache& cache) : opt_(opt), cache_(cache) {}
+  LayerVerifier(const ContentOptions& opt, const ContentCache& cache, unsigned inner_threads)
+      : opt_(opt), cache_(cache), inner_threads_(inner_threads) {}
 
   LayerReport Run(const LayerLocation& loc, size_t index, Workspace& ws) {
     auto start = std::chrono::steady_clock::now();
@@ -113,9 +115,8 @@ class LayerVerifier {
       if (!root.second.SameFingerprint(fpr->fps.root)) {
         changed = "";
       } else {
-        VERIFIED_ASSIGN_OR_RETURN(changed,
-                                  FirstFingerprintChange(root.first.get(), root.second, fpr->fps, 0,
-                                                         fpr->fps.groups.size()));
+        VERIFIED_ASSIGN_OR_RETURN(
+            changed, ParallelFingerprintCheck(root.first.get(), root.second, fpr->fps));
       }
       if (!changed) {
         r.ok = true;
@@ -178,8 +179,40 @@ class LayerVerifier {
     return Ok();
   }
 
+  // The fast path for one layer, split over the cores the layer pool leaves idle (an image
+  // with fewer layers than cores, typically one big base layer).
+  Result<std::optional<std::string>> ParallelFingerprintCheck(int rootfd, const DiskStat& root,
+                                                              const Fingerprints& fps) {
+    size_t parts = std::min<size_t>(inner_threads_, fps.count / 2048 + 1);
+    if (parts <= 1 || fps.groups.size() < parts) {
+      return FirstFingerprintChange(rootfd, root, fps, 0, fps.groups.size());
+    }
+    // Cut the groups into ranges of about equal entry counts.
+    std::vector<size_t> cuts{0};
+    size_t acc = 0, per = fps.count / parts + 1;
+    for (size_t g = 0; g < fps.groups.size(); ++g) {
+      acc += fps.groups[g].entries.size() + 1;
+      if (acc >= per * cuts.size() && cuts.size() < parts) cuts.push_back(g + 1);
+    }
+    cuts.push_back(fps.groups.size());
+    std::vector<Result<std::optional<std::string>>> results(
+        cuts.size() - 1, Result<std::optional<std::string>>(std::optional<std::string>()));
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i + 1 < cuts.size(); ++i) {
+      threads.emplace_back(
+          [&, i] { results[i] = FirstFingerprintChange(rootfd, root, fps, cuts[i], cuts[i + 1]); });
+    }
+    results[0] = FirstFingerprintChange(rootfd, root, fps, cuts[0], cuts[1]);
+    for (auto& t : threads) t.join();
+    for (auto& r : results) {
+      if (!r.ok() || *r) return std::move(r);
+    }
+    return std::optional<std::string>();
+  }
+
   const ContentOptions& opt_;
   const ContentCache& cache_;
+  unsigned inner_threads_;
 };
 
 // Bigger layers first, so the last thread to finish is not the one that drew the biggest.
@@ -265,12 +298,12 @@ ContentReport VerifyImageContent(const ResolvedImage& image, const ContentOption
     return report;
   }
   ContentCache cache(opt.config_dir);
-  LayerVerifier verifier(opt, cache);
   std::vector<LayerReport> results(layers.size());
   std::vector<char> done(layers.size(), 0);
   std::vector<size_t> order = Schedule(layers);
   unsigned hw = opt.threads != 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   unsigned n = static_cast<unsigned>(std::min<size_t>(hw, layers.size()));
+  LayerVerifier verifier(opt, cache, std::max(1u, hw / std::max(1u, n)));
   std::atomic<size_t> next{0};
   std::atomic<size_t> lowest_failure{SIZE_MAX};
   auto worker = [&]() {

@@ -143,6 +143,37 @@ TEST_F(ContentVerify, CachedModeCatchesAddedRemovedRetypedAndModeChanges) {
   EXPECT_NE(r.FirstFailure()->message.find("symlink"), std::string::npos);
 }
 
+TEST_F(ContentVerify, CachedFastPathSplitsABigLayerAcrossThreads) {
+  std::vector<fixture::Entry> entries;
+  for (int d = 0; d < 40; ++d) {
+    entries.push_back(fixture::Dir(fmt::format("d{:02}/", d)));
+    for (int f = 0; f < 150; ++f) {
+      entries.push_back(fixture::File(fmt::format("d{:02}/f{}", d, f), fmt::format("{}-{}", d, f)));
+    }
+  }
+  DiskLayer l = fixture::MakeLayer(tmp_.path(), "big", entries);
+  usleep(150000);
+  ResolvedImage img;
+  img.diff_ids.push_back(l.diff_id);
+  img.layers.push_back(l.Location());
+  ContentOptions opt;
+  opt.mode = ContentMode::kCached;
+  opt.config_dir = tmp_ / "cfg";
+  opt.threads = 4;  // one layer: the fast path splits it four ways
+  ASSERT_TRUE(VerifyImageContent(img, opt).ok);
+  ContentReport r = VerifyImageContent(img, opt);
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(r.layers[0].method, "fingerprints");
+  EXPECT_EQ(r.files, 6040u);
+  for (std::string victim : {"d39/f149", "d00/f0", "d21/f7"}) {
+    FlipByte(l.diff_dir + "/" + victim, 0);
+    r = VerifyImageContent(img, opt);
+    ASSERT_FALSE(r.ok) << victim;
+    EXPECT_EQ(r.FirstFailure()->file, victim);
+    FlipByte(l.diff_dir + "/" + victim, 0);
+  }
+}
+
 TEST_F(ContentVerify, DamagedCacheIsRebuiltAndAnOpenCacheFailsClosed) {
   ASSERT_TRUE(Run(ContentMode::kCached).ok);
   std::string fps_dir = tmp_ / "cfg/content-cache/fingerprints";
