@@ -83,8 +83,10 @@ class LayerVerifier {
     VERIFIED_ASSIGN_OR_RETURN(auto cached, cache_.LoadManifest(loc.diff_id));
     if (cached) return std::move(*cached);
     VERIFIED_ASSIGN_OR_RETURN(ExpectedTree tree, BuildManifestFromBlob(loc.blob, loc.diff_id, ws));
-    VERIFIED_ASSIGN_OR_RETURN(std::string digest, cache_.StoreManifest(loc.diff_id, tree));
-    return std::make_pair(std::move(tree), digest);
+    // The manifest just built is trustworthy in memory; a cache that cannot be written (a
+    // read-only config dir) costs the next create a rebuild, nothing else. "" = not stored.
+    auto digest = cache_.StoreManifest(loc.diff_id, tree);
+    return std::make_pair(std::move(tree), digest.ok() ? *digest : std::string());
   }
 
   Status Full(const LayerLocation& loc, LayerReport& r, Workspace& ws) {
@@ -163,7 +165,8 @@ class LayerVerifier {
           LayerOutcome o, VerifyTarSplitLayer(loc.diff_dir, loc.tar_split, loc.diff_id, ws, &rec));
       Apply(r, o);
       if (!o.ok) return Ok();
-      VERIFIED_ASSIGN_OR_RETURN(manifest_digest, cache_.StoreManifest(loc.diff_id, rec.tree));
+      auto stored = cache_.StoreManifest(loc.diff_id, rec.tree);
+      if (stored.ok()) manifest_digest = *stored;
     } else {
       r.method = "manifest";
       VERIFIED_ASSIGN_OR_RETURN(auto manifest, BlobManifest(loc, ws));
@@ -173,6 +176,7 @@ class LayerVerifier {
       if (!o.ok) return Ok();
       manifest_digest = manifest.second;
     }
+    if (manifest_digest.empty()) return Ok();  // verified, but nothing could be cached
     FingerprintRecord fpr{loc.diff_id, loc.diff_dir,    source,
                           source_st,   manifest_digest, std::move(rec.fps)};
     (void)cache_.StoreFingerprints(fpr);

@@ -187,6 +187,19 @@ TEST_F(ContentVerify, DamagedCacheIsRebuiltAndAnOpenCacheFailsClosed) {
   EXPECT_NE(r.Summary(2).find("chmod go-rwx"), std::string::npos) << r.Summary(2);
 }
 
+TEST_F(ContentVerify, AnUnwritableCacheOnlyCostsSpeed) {
+  ContentOptions opt;
+  opt.mode = ContentMode::kCached;
+  opt.config_dir = tmp_ / "no/such/dir";
+  for (bool blob_only : {false, true}) {
+    for (int i = 0; i < 2; ++i) {
+      ContentReport r = VerifyImageContent(Image(blob_only), opt);
+      ASSERT_TRUE(r.ok) << r.Summary(2);
+      EXPECT_EQ(r.layers[0].method, blob_only ? "manifest" : "tar-split");
+    }
+  }
+}
+
 TEST_F(ContentVerify, BlobManifestBindsSnapshotDirectoriesWithoutTarSplit) {
   ContentReport full = Run(ContentMode::kFull, /*blob_only=*/true);
   ASSERT_TRUE(full.ok) << full.Summary(2);
