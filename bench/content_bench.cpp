@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -146,10 +147,20 @@ int main(int argc, char** argv) {
             argv[0]);
     return 2;
   }
-  if (cfg.empty()) {
+  bool own_cfg = cfg.empty();
+  if (own_cfg) {
     char tmpl[] = "/tmp/content-bench-cfg.XXXXXX";
     cfg = mkdtemp(tmpl);
   }
+  // The content cache the cached runs write lives here; remove it when it is ours.
+  struct Cleanup {
+    bool own;
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      if (own) std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{own_cfg, cfg};
   auto img = LoadDockerImage(data_root, image);
   if (!img.ok()) {
     fprintf(stderr, "cannot load image: %s\n", img.error().What().c_str());
