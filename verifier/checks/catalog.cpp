@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "verifier/checks/base_image.h"
+#include "verifier/checks/content.h"
 #include "verifier/checks/no_shell.h"
 #include "verifier/checks/pod_sandbox.h"
 #include "verifier/checks/registered.h"
@@ -20,11 +21,8 @@ struct Entry {
 
 // One line per requirement. Each factory validates its own value.
 const Entry kCatalog[] = {
-    {"registered", &MakeRegistered},
-    {"base", &MakeBaseImage},
-    {"no_shell", &MakeNoShell},
-    {"sealed", &MakeSealed},
-    {"pod_sandbox", &MakePodSandbox},
+    {"registered", &MakeRegistered}, {"base", &MakeBaseImage},         {"no_shell", &MakeNoShell},
+    {"sealed", &MakeSealed},         {"pod_sandbox", &MakePodSandbox}, {"content", &MakeContent},
 };
 
 }  // namespace

@@ -14,6 +14,9 @@ struct LayerLocation {
   std::string diff_dir;   ///< absolute path of the unpacked layer directory
   std::string tar_split;  ///< absolute path of the tar-split file, "" when the store has none
   std::string layer_id;   ///< the store's own id for the layer (cache-id, layer id, snapshot)
+  /// Absolute path of the layer's content-store blob (compressed tar), "" when unknown. Used
+  /// for content verification where there is no tar-split (containerd snapshots).
+  std::string blob;
 };
 
 /// An image, its proven identity and the names storage confirms for it.

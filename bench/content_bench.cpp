@@ -1,0 +1,253 @@
+// content_bench: how fast the bytes on disk are verified, against the machine's limit and the
+// naive way, on one image in one run.
+//
+//   content_bench --data-root DIR --image sha256:ID [--docker-host unix://...] [--runs N]
+//
+// Measures on the same (page-cached) layers:
+//   (a) `full` verification (verifier/content: tar-split reassembly + tree walk, all cores)
+//   (b) the machine's limit: online cores x single-core `openssl speed -evp sha256`
+//   (c) the naive way: `docker save IMAGE | sha256sum`
+//   (d) `cached` verification (fingerprints; after one recording run)
+// and prints medians, ratios, peak RSS of each mode (measured in a forked child) and the
+// machine (nproc, CPU model). bench/content_bench.sh builds a suitable image and runs this.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "verifier/content/content_verify.h"
+#include "verifier/store/docker/overlay2_store.h"
+
+namespace {
+
+using namespace verified;
+using Clock = std::chrono::steady_clock;
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return 0;
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double Ms(Clock::time_point a) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - a).count();
+}
+
+std::string CpuModel() {
+  std::ifstream f("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+std::string Run(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  pclose(p);
+  return out;
+}
+
+// Single-core SHA-256 throughput in bytes/s from `openssl speed -evp sha256` (16 KiB blocks).
+// With `elapsed`, wall-clock time instead of CPU time: what one core delivered under the
+// machine's current load.
+double OpensslSpeed(bool elapsed = false) {
+  std::string out = Run(std::string("openssl speed ") + (elapsed ? "-elapsed " : "") +
+                        "-evp sha256 -bytes 16384 -seconds 3 2>/dev/null");
+  std::istringstream in(out);
+  std::string line;
+  double kbps = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("sha256", 0) == 0 || line.rfind("SHA256", 0) == 0) {
+      std::istringstream ls(line);
+      std::string name, value;
+      ls >> name >> value;  // "sha256  1734586.68k"
+      kbps = atof(value.c_str());
+    }
+  }
+  return kbps * 1000.0;
+}
+
+struct Measured {
+  double ms = 0;
+  double cpu_ms = 0;  // user + system time of all threads
+  content::ContentReport report;
+};
+
+double CpuMs() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+Measured Verify(const ResolvedImage& img, content::ContentMode mode, const std::string& cfg) {
+  content::ContentOptions opt;
+  opt.mode = mode;
+  opt.config_dir = cfg;
+  double cpu = CpuMs();
+  auto t = Clock::now();
+  Measured m;
+  m.report = content::VerifyImageContent(img, opt);
+  m.ms = Ms(t);
+  m.cpu_ms = CpuMs() - cpu;
+  return m;
+}
+
+// Peak RSS (KiB) of one verification run in a fresh child process.
+long PeakRss(const ResolvedImage& img, content::ContentMode mode, const std::string& cfg) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    auto m = Verify(img, mode, cfg);
+    _exit(m.report.ok ? 0 : 1);
+  }
+  int status = 0;
+  struct rusage ru;
+  if (wait4(pid, &status, 0, &ru) < 0) return -1;
+  return ru.ru_maxrss;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data_root, image, docker_host, docker = "/usr/bin/docker", cfg;
+  int runs = 7;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--data-root")
+      data_root = v;
+    else if (k == "--image")
+      image = v;
+    else if (k == "--docker-host")
+      docker_host = v;
+    else if (k == "--docker")
+      docker = v;
+    else if (k == "--runs")
+      runs = atoi(v.c_str());
+    else if (k == "--config-dir")
+      cfg = v;
+  }
+  if (data_root.empty() || image.empty()) {
+    fprintf(stderr, "usage: %s --data-root DIR --image sha256:ID [--docker-host H] [--runs N]\n",
+            argv[0]);
+    return 2;
+  }
+  bool own_cfg = cfg.empty();
+  if (own_cfg) {
+    char tmpl[] = "/tmp/content-bench-cfg.XXXXXX";
+    cfg = mkdtemp(tmpl);
+  }
+  // The content cache the cached runs write lives here; remove it when it is ours.
+  struct Cleanup {
+    bool own;
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      if (own) std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{own_cfg, cfg};
+  auto img = LoadDockerImage(data_root, image);
+  if (!img.ok()) {
+    fprintf(stderr, "cannot load image: %s\n", img.error().What().c_str());
+    return 1;
+  }
+  unsigned cores = std::thread::hardware_concurrency();
+  printf("machine: nproc=%u, CPU: %s\n", cores, CpuModel().c_str());
+
+  // Warm the page cache and check the image verifies at all.
+  auto warm = Verify(*img, content::ContentMode::kFull, cfg);
+  if (!warm.report.ok) {
+    fprintf(stderr, "image does not verify: %s\n",
+            warm.report.Summary(img->diff_ids.size()).c_str());
+    return 1;
+  }
+  uint64_t bytes = warm.report.bytes;
+  uint64_t files = warm.report.files;
+  printf("image: %s, %zu layers, %.1f MB tar stream, %lu files read\n", image.c_str(),
+         img->layers.size(), bytes / 1e6, static_cast<unsigned long>(files));
+
+  std::vector<double> full, full_cpu;
+  for (int i = 0; i < runs; ++i) {
+    auto m = Verify(*img, content::ContentMode::kFull, cfg);
+    full.push_back(m.ms);
+    full_cpu.push_back(m.cpu_ms);
+  }
+  double speed = OpensslSpeed();
+  double limit = speed * cores;
+  // Two copies at once, wall clock: what both cores deliver to SHA-256 under the current load.
+  std::thread other([] { (void)OpensslSpeed(true); });
+  double loaded = OpensslSpeed(true);
+  other.join();
+  std::vector<double> naive;
+  std::string env = docker_host.empty() ? "" : "DOCKER_HOST=" + docker_host + " ";
+  for (int i = 0; i < std::max(3, runs / 2); ++i) {
+    auto t = Clock::now();
+    Run(env + docker + " save " + image + " | sha256sum > /dev/null");
+    naive.push_back(Ms(t));
+  }
+  auto rec = Verify(*img, content::ContentMode::kCached, cfg);  // records fingerprints
+  usleep(200000);                                               // leave the racy window
+  auto settle = Verify(*img, content::ContentMode::kCached, cfg);
+  std::vector<double> cached, cached_cpu;
+  size_t objects = 0;
+  for (int i = 0; i < runs; ++i) {
+    auto m = Verify(*img, content::ContentMode::kCached, cfg);
+    if (!m.report.ok) {
+      fprintf(stderr, "cached run failed: %s\n", m.report.Summary(img->layers.size()).c_str());
+      return 1;
+    }
+    objects = m.report.files;
+    cached.push_back(m.ms);
+    cached_cpu.push_back(m.cpu_ms);
+  }
+  long rss_full = PeakRss(*img, content::ContentMode::kFull, cfg);
+  long rss_cached = PeakRss(*img, content::ContentMode::kCached, cfg);
+
+  double full_ms = Median(full), naive_ms = Median(naive), cached_ms = Median(cached);
+  double limit_ms = bytes / limit * 1000.0;
+  printf("\n%-44s %10s %12s\n", "measure (median)", "time", "throughput");
+  printf("%-44s %8.1f ms %9.2f GB/s\n", "(a) full verification", full_ms, bytes / full_ms / 1e6);
+  printf("%-44s %8.1f ms %9.2f GB/s  (%.2f GB/s x %u cores)\n",
+         "(b) machine limit: cores x openssl sha256", limit_ms, limit / 1e9, speed / 1e9, cores);
+  printf("%-44s %8.1f ms %9.2f GB/s\n", "(c) naive: docker save | sha256sum", naive_ms,
+         bytes / naive_ms / 1e6);
+  printf("%-44s %8.2f ms  (%zu objects fingerprinted)\n", "(d) cached verification", cached_ms,
+         objects);
+  printf("%-44s %8.1f ms  (one-time recording run)\n", "    cached, first run", rec.ms);
+  (void)settle;
+  printf("%-44s %8.1f ms %9.2f GB/s  (openssl -elapsed, %u copies at once)\n",
+         "(b') the same limit under the current load", bytes / (loaded * cores) * 1000.0,
+         loaded * cores / 1e9, cores);
+  printf("\nfull / limit:   %5.1f %%   (target >= 80 %%)\n", 100.0 * limit_ms / full_ms);
+  printf("full / (b'):    %5.1f %%   (both measured under the same load)\n",
+         100.0 * (bytes / (loaded * cores) * 1000.0) / full_ms);
+  printf("naive / full:   %5.1f x   (target >= 5 x)\n", naive_ms / full_ms);
+  printf("cached:         %5.2f ms  (target <= 20 ms for >= 20,000 files)\n", cached_ms);
+  printf("peak RSS:       full %ld KiB, cached %ld KiB (fresh process each)\n", rss_full,
+         rss_cached);
+  double full_cpu_ms = Median(full_cpu);
+  printf(
+      "CPU time:       full %.1f ms (%.2f GB/s per CPU-second = %.1f %% of one core's "
+      "openssl speed), cached %.2f ms\n",
+      full_cpu_ms, bytes / full_cpu_ms / 1e6, 100.0 * (bytes / full_cpu_ms * 1e3) / speed,
+      Median(cached_cpu));
+  double load[3] = {0, 0, 0};
+  if (getloadavg(load, 3) < 0) load[0] = -1;
+  printf("runs: %d (full, cached), %zu (naive); load average %.2f\n", runs, naive.size(), load[0]);
+  return 0;
+}
