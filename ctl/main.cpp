@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "ctl/cmd_audit.h"
 #include "ctl/cmd_check.h"
 #include "ctl/cmd_install.h"
 #include "ctl/cmd_policy.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   AddPolicyCommands(app, ctx);
   AddCheckCommands(app, ctx);
   AddInstallCommands(app, ctx);
+  AddAuditCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
