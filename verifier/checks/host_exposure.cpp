@@ -88,6 +88,16 @@ std::string CheckBind(const SpecMount& m, const HostProtection& hp) {
       }
     }
   }
+  // The same directory under another name: a bind mount (or a volume whose _data is one)
+  // of a protected path. Engine-owned paths are no exception: that is how a volume aliases.
+  bool have_st = stat(resolved.c_str(), &st) == 0;
+  for (const auto& p : hp.paths) {
+    if (!have_st || !p.exists || p.path == resolved) continue;
+    if (p.descend == Descend::kWritable && m.ReadOnly()) continue;
+    if (st.st_dev == p.dev && st.st_ino == p.ino) {
+      return Describe(m, resolved) + ": it is " + p.what + " " + p.path + " under another name";
+    }
+  }
   bool allowed_ro = false;
   if (m.ReadOnly()) {
     for (const auto& a : hp.allow_read_only) {
@@ -186,7 +196,15 @@ HostProtection BuildHostProtection(const std::string& store_root, const std::str
     for (const auto& p : {NormalisePath(path), Resolve(path)}) {
       bool dup = std::any_of(hp.paths.begin(), hp.paths.end(),
                              [&](const ProtectedPath& x) { return x.path == p; });
-      if (!dup) hp.paths.push_back({p, what, d, engine});
+      if (dup) continue;
+      ProtectedPath pp{p, what, d, engine};
+      struct stat st;
+      if (stat(p.c_str(), &st) == 0) {
+        pp.exists = true;
+        pp.dev = st.st_dev;
+        pp.ino = st.st_ino;
+      }
+      hp.paths.push_back(std::move(pp));
     }
   };
   add("/", "the host root filesystem", Descend::kNone, false);

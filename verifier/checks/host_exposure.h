@@ -9,10 +9,13 @@
 //   - host device nodes (bind-mounted, or passed in linux.devices beyond /dev/null & co);
 //   - privileged mode (every device allowed), CAP_SYS_ADMIN, the host PID namespace.
 //
-// Bind sources are resolved with realpath first, so a symlink to / is seen as /. The engines'
+// Bind sources are resolved with realpath first, so a symlink to / is seen as /, and compared by
+// inode with the protected paths, so the same directory bind-mounted elsewhere is too. The engines'
 // own per-container mounts beneath their data roots (hosts, hostname, resolv.conf, shm, named
 // volumes) are not exposures.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -35,6 +38,11 @@ struct ProtectedPath {
   std::string what;  ///< "the engine data root", for messages
   Descend descend = Descend::kAny;
   bool engine = false;  ///< an engine data root/state dir (its own per-container files pass)
+  /// Identity of the path when it exists, so that a bind mount of it somewhere else (a
+  /// volume whose _data is /etc, an admin's bind of / at /mnt/host) is recognised too.
+  bool exists = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
 };
 
 /// What to protect, built by BuildHostProtection.

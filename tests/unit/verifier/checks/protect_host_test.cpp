@@ -1,7 +1,10 @@
 #include "verifier/checks/protect_host.h"
 
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -141,6 +144,29 @@ TEST_F(ProtectHostTest, ExtraReadOnlyAllowances) {
   EXPECT_FALSE(MakeRequirement("protect_host", {{"allow_read_only", {"relative"}}}).ok());
   EXPECT_FALSE(MakeRequirement("protect_host", {{"allow_read_only", {"/"}}}).ok());
   EXPECT_FALSE(MakeRequirement("protect_host", {{"allow", {"/x"}}}).ok());
+}
+
+TEST_F(ProtectHostTest, RefusesAProtectedDirBindMountedElsewhere) {
+  // A named volume whose _data is /etc (local driver, o=bind) looks engine-owned by its path;
+  // by inode it is /etc. Mounting needs a private mount namespace: done in a child.
+  fs::create_directories(dir_ + "/data/volumes/evil/_data");
+  pid_t pid = fork();
+  if (pid == 0) {
+    if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) ||
+        mount("/etc", (dir_ + "/data/volumes/evil/_data").c_str(), nullptr, MS_BIND, nullptr)) {
+      _exit(77);
+    }
+    Finding f = Run({Bind(dir_ + "/data/volumes/evil/_data", "/data")});
+    bool ok =
+        f.outcome == Outcome::kFail &&
+        f.message.find("the host configuration /etc /etc under another name") != std::string::npos;
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 77) GTEST_SKIP() << "cannot create a mount namespace here";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST_F(ProtectHostTest, NotEvaluatedWithoutSpec) {
