@@ -22,6 +22,13 @@ std::string Join(const std::vector<std::string>& v, const char* sep) {
 
 std::string VerdictWord(const AuditRow& r) { return r.compliant ? "allow" : "DENY"; }
 
+// The image as typed: the engine's record, else what the store resolver found (containerd
+// keeps the name in its metadata, not in the task dir).
+std::string Typed(const AuditRow& r) {
+  if (!r.container.image_typed.empty() || !r.image) return r.container.image_typed;
+  return r.image->typed_reference;
+}
+
 size_t Compliant(const AuditReport& report) {
   size_t n = 0;
   for (const auto& r : report.rows) n += r.compliant ? 1 : 0;
@@ -61,7 +68,7 @@ nlohmann::ordered_json AuditJson(const AuditReport& report) {
     rj["engine"] = c.engine;
     rj["container"] = c.id;
     rj["name"] = c.name;
-    rj["image"] = c.image_typed;
+    rj["image"] = Typed(r);
     rj["image_id"] = r.image ? r.image->image_id : "";
     rj["top_chain_id"] = r.image ? r.image->TopChainId() : "";
     rj["runtime"] = c.runtime;
@@ -103,7 +110,7 @@ void PrintAuditTable(std::FILE* out, const AuditReport& report, bool layers) {
       {{"CONTAINER", "NAME", "IMAGE", "IMAGE ID", "TOP CHAIN", "RUNTIME", "VERDICT"}, "REASONS"});
   for (const auto& r : report.rows) {
     const auto& c = r.container;
-    lines.push_back({{Short(c.id), Or(c.name, "-"), Or(c.image_typed, "-"),
+    lines.push_back({{Short(c.id), Or(c.name, "-"), Or(Typed(r), "-"),
                       r.image ? Short(r.image->image_id) : "-",
                       r.image ? Or(Short(r.image->TopChainId()), "-") : "-", Or(c.runtime, "-"),
                       VerdictWord(r)},
