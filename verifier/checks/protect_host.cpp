@@ -1,5 +1,8 @@
 #include "verifier/checks/protect_host.h"
 
+#include <map>
+#include <mutex>
+
 #include "verifier/checks/host_exposure.h"
 #include "verifier/checks/spec_view.h"
 
@@ -30,11 +33,7 @@ class ProtectHost : public Requirement {
                        "/run/containerd or an engine socket; no host devices; not privileged; "
                        "no CAP_SYS_ADMIN; not in the host PID namespace");
     }
-    std::vector<std::string> allow = DefaultAllowReadOnly();
-    allow.insert(allow.end(), extra_.begin(), extra_.end());
-    HostProtection hp =
-        BuildHostProtection(ctx.image.store_root, ctx.registrations.config_dir(), allow);
-    auto found = FindHostExposures(*ctx.spec, hp);
+    auto found = FindHostExposures(*ctx.spec, Protection(ctx));
     if (!found.ok()) return Fail(kName, found.error().What());
     if (found->empty()) {
       return Pass(kName, "no host path, device, privilege or PID namespace is exposed");
@@ -45,7 +44,28 @@ class ProtectHost : public Requirement {
   }
 
  private:
+  // Resolving the ~25 protected paths costs a realpath and a stat each. The runtime decides
+  // once per process, but an audit checks hundreds of containers against the same data root
+  // and config dir: build the set once per pair (the paths are the host's, not the
+  // container's, so they do not change during one run).
+  const HostProtection& Protection(const CheckContext& ctx) const {
+    std::string key = ctx.image.store_root + '\0' + ctx.registrations.config_dir();
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      std::vector<std::string> allow = DefaultAllowReadOnly();
+      allow.insert(allow.end(), extra_.begin(), extra_.end());
+      it = cache_
+               .emplace(key, BuildHostProtection(ctx.image.store_root,
+                                                 ctx.registrations.config_dir(), allow))
+               .first;
+    }
+    return it->second;  // std::map nodes are stable: safe to use after unlocking
+  }
+
   std::vector<std::string> extra_;
+  mutable std::mutex mu_;
+  mutable std::map<std::string, HostProtection> cache_;
 };
 
 }  // namespace
