@@ -58,9 +58,9 @@ nlohmann::ordered_json AuditJson(const AuditReport& report) {
     nlohmann::ordered_json ej{{"engine", e.engine}, {"where", e.where}, {"status", e.status}};
     if (e.status == "error") ej["error"] = e.error;
     if (e.status == "ok") ej["containers"] = e.containers;
-    engines.push_back(ej);
+    engines.push_back(std::move(ej));
   }
-  j["engines"] = engines;
+  j["engines"] = std::move(engines);
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
   for (const auto& r : report.rows) {
     const auto& c = r.container;
@@ -85,13 +85,13 @@ nlohmann::ordered_json AuditJson(const AuditReport& report) {
       for (const auto& l : r.layers) {
         nlohmann::ordered_json lj{{"diff_id", l.diff_id}, {"chain_id", l.chain_id}};
         lj["size"] = l.size >= 0 ? nlohmann::ordered_json(l.size) : nlohmann::ordered_json();
-        layers.push_back(lj);
+        layers.push_back(std::move(lj));
       }
-      rj["layers"] = layers;
+      rj["layers"] = std::move(layers);
     }
-    rows.push_back(rj);
+    rows.push_back(std::move(rj));
   }
-  j["containers"] = rows;
+  j["containers"] = std::move(rows);
   size_t ok = Compliant(report);
   j["summary"] = {{"containers", report.rows.size()},
                   {"compliant", ok},

@@ -27,36 +27,6 @@ Result<nlohmann::json> GetJson(HttpSession& s, const std::string& path) {
   return ParseJson(resp.body, "docker API " + path);
 }
 
-// Parses a container-inspect answer keeping only the fields DockerContainerFromInspect reads.
-// An inspect document is ~6 KB, mostly HostConfig and NetworkSettings; building and freeing
-// all of it for hundreds of containers was a third of an audit's CPU. nlohmann's SAX parser is
-// iterative, and nothing deeper than three levels is kept, so no depth limit is needed here.
-Result<nlohmann::json> ParseInspect(const std::string& body, const std::string& what) {
-  std::string path[4];
-  auto keep = [&path](int depth, nlohmann::json::parse_event_t event,
-                      nlohmann::json& parsed) -> bool {
-    if (event != nlohmann::json::parse_event_t::key) return true;
-    if (depth < 1 || depth > 3) return false;
-    path[depth] = parsed.get<std::string>();
-    const std::string& k = path[depth];
-    if (depth == 1) {
-      return k == "Id" || k == "Name" || k == "Config" || k == "State" || k == "HostConfig" ||
-             k == "GraphDriver";
-    }
-    const std::string& top = path[1];
-    if (depth == 2) {
-      return (top == "Config" && k == "Image") ||
-             (top == "State" && (k == "Running" || k == "Status" || k == "Pid")) ||
-             (top == "HostConfig" && k == "Runtime") ||
-             (top == "GraphDriver" && (k == "Name" || k == "Data"));
-    }
-    return top == "GraphDriver" && path[2] == "Data" && k == "MergedDir";
-  };
-  auto j = nlohmann::json::parse(body, keep, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return MakeError(ErrorKind::kParse, "{}: malformed JSON", what);
-  return j;
-}
-
 // Fills in the bundle of a running container from its init process. A failure is a note:
 // the image can still be proven from the store, only spec requirements go unevaluated.
 void LocateBundle(FoundContainer& c, pid_t pid) {
@@ -80,6 +50,40 @@ DockerContainers::DockerContainers(std::string docker_host, int workers)
 
 std::string DockerContainers::Where() const {
   return docker_host_.empty() ? std::string("unix://") + kDefaultSocket : docker_host_;
+}
+
+// Only the fields DockerContainerFromInspect reads are kept: an inspect document is ~6 KB,
+// mostly HostConfig and NetworkSettings, and building and freeing all of it for hundreds of
+// containers was a third of an audit's CPU. nlohmann's SAX parser is iterative and nothing
+// deeper than three levels is kept, so no depth limit is needed here.
+Result<nlohmann::json> ParseDockerInspect(const std::string& body, const std::string& what) {
+  std::string path[4];
+  auto keep = [&path](int depth, nlohmann::json::parse_event_t event,
+                      nlohmann::json& parsed) -> bool {
+    if (event == nlohmann::json::parse_event_t::object_start ||
+        event == nlohmann::json::parse_event_t::array_start) {
+      return depth <= 3;  // deeper values are never kept: do not even build them
+    }
+    if (event != nlohmann::json::parse_event_t::key) return true;
+    if (depth < 1 || depth > 3) return false;
+    path[depth] = parsed.get<std::string>();
+    const std::string& k = path[depth];
+    if (depth == 1) {
+      return k == "Id" || k == "Name" || k == "Config" || k == "State" || k == "HostConfig" ||
+             k == "GraphDriver";
+    }
+    const std::string& top = path[1];
+    if (depth == 2) {
+      return (top == "Config" && k == "Image") ||
+             (top == "State" && (k == "Running" || k == "Status" || k == "Pid")) ||
+             (top == "HostConfig" && k == "Runtime") ||
+             (top == "GraphDriver" && (k == "Name" || k == "Data"));
+    }
+    return top == "GraphDriver" && path[2] == "Data" && k == "MergedDir";
+  };
+  auto j = nlohmann::json::parse(body, keep, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return MakeError(ErrorKind::kParse, "{}: malformed JSON", what);
+  return j;
 }
 
 Result<std::vector<std::string>> DockerContainerIds(const nlohmann::json& list) {
@@ -139,7 +143,7 @@ Result<std::optional<std::vector<FoundContainer>>> DockerContainers::List(
           : resp->status != 200
               ? Result<nlohmann::json>(
                     MakeError(ErrorKind::kIo, "docker API {} returned {}", path, resp->status))
-              : ParseInspect(resp->body, "docker API " + path);
+              : ParseDockerInspect(resp->body, "docker API " + path);
       if (!inspect.ok() && inspect.error().kind() == ErrorKind::kNotFound) continue;  // removed
       if (!inspect.ok()) {
         found[i] = Result<FoundContainer>(std::move(inspect).error());

@@ -35,6 +35,11 @@ class DockerContainers : public ContainerEnumerator {
 /// the Id is not a 64-hex Docker id. Exposed for tests.
 Result<FoundContainer> DockerContainerFromInspect(const nlohmann::json& inspect);
 
+/// Parses a GET /containers/{id}/json answer keeping only what DockerContainerFromInspect
+/// reads (Id, Name, Config.Image, State, HostConfig.Runtime, GraphDriver). kParse when it is
+/// not JSON. Exposed for tests.
+Result<nlohmann::json> ParseDockerInspect(const std::string& body, const std::string& what);
+
 /// The ids in a GET /containers/json answer; kParse when it is not a list of objects with
 /// 64-hex ids. Exposed for tests.
 Result<std::vector<std::string>> DockerContainerIds(const nlohmann::json& list);

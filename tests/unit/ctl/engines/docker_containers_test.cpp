@@ -57,3 +57,39 @@ TEST(DockerContainers, AbsentWithoutSocketErrorWhenUnreachable) {
 
 }  // namespace
 }  // namespace verified::ctl
+
+namespace verified::ctl {
+namespace {
+
+TEST(DockerContainers, InspectKeepsOnlyWhatItReads) {
+  std::string id(64, 'd');
+  nlohmann::json full = {
+      {"Id", id},
+      {"Name", "/web"},
+      {"Config", {{"Image", "app:1"}, {"Env", {"SECRET=x"}}, {"Labels", {{"a", "b"}}}}},
+      {"State", {{"Running", true}, {"Status", "running"}, {"Pid", 7}, {"Health", {}}}},
+      {"HostConfig", {{"Runtime", "verified"}, {"Binds", {"/:/host"}}}},
+      {"GraphDriver", {{"Name", "overlay2"}, {"Data", {{"MergedDir", "/m"}, {"UpperDir", "/u"}}}}},
+      {"NetworkSettings", {{"Networks", {{"none", {{"x", {{"y", {{"z", 1}}}}}}}}}}},
+      {"Mounts", {{{"Source", "/"}}}}};
+  auto j = ParseDockerInspect(full.dump(), "inspect");
+  ASSERT_TRUE(j.ok()) << j.error().What();
+  nlohmann::json want = {{"Id", id},
+                         {"Name", "/web"},
+                         {"Config", {{"Image", "app:1"}}},
+                         {"State", {{"Running", true}, {"Status", "running"}, {"Pid", 7}}},
+                         {"HostConfig", {{"Runtime", "verified"}}},
+                         {"GraphDriver", {{"Name", "overlay2"}, {"Data", {{"MergedDir", "/m"}}}}}};
+  EXPECT_EQ(*j, want);
+  auto a = DockerContainerFromInspect(*j);
+  auto b = DockerContainerFromInspect(full);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->rootfs, b->rootfs);
+  EXPECT_EQ(a->runtime, b->runtime);
+  EXPECT_EQ(a->image_typed, b->image_typed);
+  EXPECT_FALSE(ParseDockerInspect("{\"Id\": ", "inspect").ok());
+  EXPECT_FALSE(ParseDockerInspect(std::string(100000, '['), "inspect").ok());
+}
+
+}  // namespace
+}  // namespace verified::ctl
