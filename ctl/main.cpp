@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "ctl/cmd_audit.h"
 #include "ctl/cmd_check.h"
 #include "ctl/cmd_containerd.h"
 #include "ctl/cmd_install.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   AddInstallCommands(app, ctx);
   AddContainersStorageInstallCommands(app, ctx);
   AddContainerdCommands(app, ctx);
+  AddAuditCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,9 +4,19 @@
 
 #include "verifier/checks/base_image.h"
 #include "verifier/checks/content.h"
+#include "verifier/checks/healthcheck.h"
+#include "verifier/checks/labels.h"
+#include "verifier/checks/max_age_days.h"
+#include "verifier/checks/no_latest.h"
+#include "verifier/checks/no_privilege_escalation.h"
+#include "verifier/checks/no_secrets_in_env.h"
 #include "verifier/checks/no_shell.h"
+#include "verifier/checks/non_root.h"
 #include "verifier/checks/pod_sandbox.h"
+#include "verifier/checks/protect_host.h"
+#include "verifier/checks/read_only_rootfs.h"
 #include "verifier/checks/registered.h"
+#include "verifier/checks/registries.h"
 #include "verifier/checks/sealed.h"
 
 namespace verified {
@@ -21,8 +31,24 @@ struct Entry {
 
 // One line per requirement. Each factory validates its own value.
 const Entry kCatalog[] = {
-    {"registered", &MakeRegistered}, {"base", &MakeBaseImage},         {"no_shell", &MakeNoShell},
-    {"sealed", &MakeSealed},         {"pod_sandbox", &MakePodSandbox}, {"content", &MakeContent},
+    {"registered", &MakeRegistered},
+    {"base", &MakeBaseImage},
+    {"no_shell", &MakeNoShell},
+    {"sealed", &MakeSealed},
+    {"pod_sandbox", &MakePodSandbox},
+    {"content", &MakeContent},
+    {"registered", &MakeRegistered},
+    {"base", &MakeBaseImage},
+    {"non_root", &MakeNonRoot},
+    {"no_privilege_escalation", &MakeNoPrivilegeEscalation},
+    {"read_only_rootfs", &MakeReadOnlyRootfs},
+    {"no_secrets_in_env", &MakeNoSecretsInEnv},
+    {"healthcheck", &MakeHealthcheck},
+    {"no_latest", &MakeNoLatest},
+    {"max_age_days", &MakeMaxAgeDays},
+    {"registries", &MakeRegistries},
+    {"labels", &MakeLabels},
+    {"protect_host", &MakeProtectHost},
 };
 
 }  // namespace

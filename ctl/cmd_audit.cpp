@@ -1,0 +1,153 @@
+#include "ctl/cmd_audit.h"
+
+#include <cstdlib>
+#include <memory>
+#include <set>
+
+#include "ctl/audit_report.h"
+#include "ctl/audit_run.h"
+#include "ctl/engines/containerd_containers.h"
+#include "ctl/engines/docker_containers.h"
+#include "ctl/engines/podman_containers.h"
+#include "verifier/config/config_dir.h"
+
+namespace verified::ctl {
+namespace {
+
+struct AuditArgs {
+  std::string mode = "policy";
+  std::string image_file;
+  std::string format = "table";
+  bool layers = false;
+  bool all = false;
+  std::vector<std::string> engines;
+  std::vector<std::string> containerd_state;
+  std::string podman_root = "/var/lib/containers/storage";
+  std::string podman_runroot = "/run/containers/storage";
+  int workers = 4;
+};
+
+std::string Env(const char* name) {
+  const char* v = getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
+  std::set<std::string> want(a.engines.begin(), a.engines.end());
+  bool all = want.empty() || want.count("all");
+  std::vector<std::unique_ptr<ContainerEnumerator>> out;
+  // Docker first: its containers also appear as containerd tasks in the "moby" namespace and
+  // are reported once, with Docker's names.
+  if (all || want.count("docker")) {
+    out.push_back(std::make_unique<DockerContainers>(Env("DOCKER_HOST"), a.workers));
+  }
+  if (all || want.count("containerd")) {
+    auto dirs = a.containerd_state.empty() ? DefaultContainerdStateDirs() : a.containerd_state;
+    out.push_back(std::make_unique<ContainerdContainers>(dirs));
+  }
+  if (all || want.count("podman")) {
+    out.push_back(std::make_unique<PodmanContainers>(a.podman_root, a.podman_runroot));
+  }
+  return out;
+}
+
+// Lists every engine's containers; the first engine to report an id keeps it.
+std::vector<FoundContainer> FindContainers(const AuditArgs& a, std::vector<EngineStatus>& st) {
+  std::vector<FoundContainer> all;
+  std::set<std::string> ids;
+  for (const auto& e : Enumerators(a)) {
+    EngineStatus s{e->Engine(), e->Where(), "ok", "", 0};
+    auto found = e->List(a.all);
+    if (!found.ok()) {
+      s.status = "error";
+      s.error = found.error().What();
+    } else if (!found->has_value()) {
+      s.status = "absent";
+    } else {
+      for (auto& c : **found) {
+        if (!ids.insert(c.id).second) continue;
+        ++s.containers;
+        all.push_back(std::move(c));
+      }
+    }
+    st.push_back(std::move(s));
+  }
+  return all;
+}
+
+void DoAudit(CtlContext& ctx, const AuditArgs& a) {
+  AuditReport report;
+  AuditSettings settings;
+  settings.config_dir = ctx.config_dir;
+  settings.layers = a.layers;
+  settings.workers = a.workers;
+  Policy policy;
+  ImageList list;
+  if (a.mode == "policy") {
+    if (!a.image_file.empty()) return ctx.Fail("--image-file needs --mode whitelist|blacklist");
+    auto p = LoadPolicy(ctx.config_dir);
+    if (!p.ok()) return ctx.Fail(std::move(p).error());
+    policy = std::move(p).value();
+    settings.policy = &policy;
+    report.source = policy.digest;
+  } else {
+    settings.mode = a.mode == "whitelist" ? AuditMode::kWhitelist : AuditMode::kBlacklist;
+    std::string file = a.image_file.empty() ? "./images.txt" : a.image_file;
+    auto l = LoadImageList(file);
+    if (!l.ok()) return ctx.Fail(std::move(l).error());
+    list = std::move(l).value();
+    settings.list = &list;
+    report.source = file;
+  }
+  report.mode = settings.mode;
+  auto containers = FindContainers(a, report.engines);
+  report.rows = AuditContainers(containers, settings);
+  bool engine_error = std::any_of(report.engines.begin(), report.engines.end(),
+                                  [](const EngineStatus& e) { return e.status == "error"; });
+  bool all_ok = std::all_of(report.rows.begin(), report.rows.end(),
+                            [](const AuditRow& r) { return r.compliant; });
+  report.exit_code = engine_error ? kExitError : all_ok ? kExitOk : kExitRefused;
+  if (a.format == "json") {
+    fmt::print("{}\n", AuditJson(report).dump(2, ' ', false,
+                                              nlohmann::ordered_json::error_handler_t::replace));
+  } else {
+    PrintAuditTable(stdout, report, a.layers);
+  }
+  ctx.exit_code = report.exit_code;
+}
+
+}  // namespace
+
+void AddAuditCommand(CLI::App& app, CtlContext& ctx) {
+  auto a = std::make_shared<AuditArgs>();
+  auto* cmd = app.add_subcommand(
+      "audit",
+      "Report every container on the host with its proven image and the verdict it gets now "
+      "(exit 0 all comply, 1 some do not, 2 error)");
+  cmd->add_option("--mode", a->mode,
+                  "policy: the host policy; whitelist/blacklist: the names in --image-file")
+      ->check(CLI::IsMember({"policy", "whitelist", "blacklist"}))
+      ->capture_default_str();
+  cmd->add_option("--image-file", a->image_file,
+                  "names, globs and regexes, one a line, # comments (default ./images.txt)");
+  cmd->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  cmd->add_flag("--layers", a->layers, "show each image's layers (diffID, chainID, size)");
+  cmd->add_flag("--all", a->all, "include containers that are not running");
+  cmd->add_option("--engine", a->engines, "docker, containerd, podman or all (repeatable)")
+      ->check(CLI::IsMember({"docker", "containerd", "podman", "all"}));
+  cmd->add_option("--containerd-state", a->containerd_state,
+                  "containerd state dir (repeatable; default /run/containerd and "
+                  "/run/docker/containerd/daemon)");
+  cmd->add_option("--podman-root", a->podman_root, "containers/storage graph root")
+      ->capture_default_str();
+  cmd->add_option("--podman-runroot", a->podman_runroot, "containers/storage run root")
+      ->capture_default_str();
+  cmd->add_option("--workers", a->workers, "parallel connections and resolutions")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->callback([&ctx, a] { DoAudit(ctx, *a); });
+}
+
+}  // namespace verified::ctl
