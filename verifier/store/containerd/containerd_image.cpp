@@ -97,6 +97,17 @@ ResolvedImage ImageFromManifest(const std::string& engine, const std::string& ro
   return img;
 }
 
+void AttachLayerBlobs(const std::string& root, const ManifestConfig& mc, ResolvedImage& img) {
+  // The manifest's layers and the config's diff_ids pair up one to one (OCI image spec); a
+  // manifest that disagrees leaves `blob` empty and the content check refuses for lack of it.
+  if (mc.layers.size() != img.layers.size()) return;
+  for (size_t i = 0; i < mc.layers.size(); ++i) {
+    if (!IsSha256Digest(mc.layers[i].digest)) continue;
+    img.layers[i].blob =
+        root + "/" + kBlobsDir + "/" + std::string(DigestHex(mc.layers[i].digest));
+  }
+}
+
 Result<std::optional<std::vector<LayerLocation>>> CommittedLayers(
     const ContainerdFiles& files, const std::string& ns, const std::vector<std::string>& diff_ids,
     const std::vector<std::string>& chain_ids) {
@@ -125,7 +136,7 @@ Result<std::optional<std::vector<LayerLocation>>> CommittedLayers(
     }
     layers.push_back(LayerLocation{diff_ids[i], chain_ids[i],
                                    SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
-                                   std::to_string(l.id)});
+                                   std::to_string(l.id), ""});
   }
   return Out(std::move(layers));
 }
@@ -170,6 +181,7 @@ Result<ResolvedImage> LoadContainerdImage(const std::string& root, const std::st
   VERIFIED_ASSIGN_OR_RETURN(auto layers, CommittedLayers(files, ns, img.diff_ids, img.chain_ids));
   if (layers) {
     img.layers = std::move(*layers);
+    AttachLayerBlobs(root, *chosen, img);
     img.notes.push_back("layers found as committed overlayfs snapshots named by chainID");
   } else {
     img.notes.push_back("image not unpacked in the overlayfs snapshotter: no layer directories");

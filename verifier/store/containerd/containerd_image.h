@@ -66,6 +66,10 @@ Result<std::vector<std::string>> NamesForConfig(const std::vector<ImageRecord>& 
 ResolvedImage ImageFromManifest(const std::string& engine, const std::string& root,
                                 const ManifestConfig& mc);
 
+/// Sets each layer's `blob` (its compressed content-store blob under `root`) from the
+/// manifest's layer descriptors, when the manifest lists exactly one layer per diffID.
+void AttachLayerBlobs(const std::string& root, const ManifestConfig& mc, ResolvedImage& img);
+
 /// Where each layer of an unpacked image lives: the committed snapshots named by its
 /// chainIDs in `ns` (the unpacker's naming), each checked to be committed with the previous
 /// chainID as parent in both databases. nullopt when the image is not unpacked here.

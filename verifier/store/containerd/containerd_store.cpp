@@ -105,8 +105,9 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
     const ChainLink& l = links[links.size() - 1 - i];
     img.layers.push_back(LayerLocation{img.diff_ids[i], chain_keys[i],
                                        SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
-                                       std::to_string(l.id)});
+                                       std::to_string(l.id), ""});
   }
+  AttachLayerBlobs(root, match.manifest, img);
   if (ctx.mounts == nullptr) {
     img.notes.push_back("rootfs not mounted: overlay lowerdir cross-check skipped");
   } else {

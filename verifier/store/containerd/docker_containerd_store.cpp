@@ -145,8 +145,9 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
     const ChainLink& l = links[links.size() - 1 - i];
     img.layers.push_back(LayerLocation{img.diff_ids[i], chain_keys[i],
                                        SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
-                                       std::to_string(l.id)});
+                                       std::to_string(l.id), ""});
   }
+  AttachLayerBlobs(root, *chosen, img);
   if (ctx.mounts == nullptr) {
     img.notes.push_back("rootfs not mounted: overlay lowerdir cross-check skipped");
   } else {

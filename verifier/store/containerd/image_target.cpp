@@ -80,6 +80,16 @@ Result<ManifestConfig> LoadManifest(const ContentStore& content, const std::stri
   mc.manifest_digest = digest;
   mc.config_digest = cd.digest;
   VERIFIED_ASSIGN_OR_RETURN(mc.config, ParseImageConfig(bytes, "image config " + cd.digest));
+  if (auto layers = manifest.find("layers"); layers != manifest.end() && layers->is_array()) {
+    if (layers->size() > kMaxLayers) {
+      return MakeError(ErrorKind::kTooLarge, "manifest {} lists {} layers", digest,
+                       layers->size());
+    }
+    for (const auto& l : *layers) {
+      VERIFIED_ASSIGN_OR_RETURN(Descriptor ld, ParseDescriptor(l, "manifest " + digest + " layer"));
+      mc.layers.push_back(std::move(ld));
+    }
+  }
   return mc;
 }
 

@@ -24,6 +24,9 @@ struct ManifestConfig {
   std::string manifest_digest;
   std::string config_digest;
   ImageConfig config;
+  /// The manifest's layer descriptors (compressed blobs), bottom first; the content check
+  /// verifies snapshots against them.
+  std::vector<Descriptor> layers;
 };
 
 /// True for the OCI index and Docker manifest-list media types.
