@@ -71,7 +71,7 @@ int RunDecisions(const Options& o) {
     verified::RegistrationStore regs(dir);
     auto all = regs.List();
     size_t count = all.ok() ? all->size() : 0;
-    verified::CreateRequest req{o.id, o.bundle, dir, "/proc/self/mountinfo"};
+    verified::CreateRequest req{o.id, o.bundle, dir, ""};
     std::vector<double> us;
     for (int i = 0; i < o.decisions; ++i) {
       auto start = std::chrono::steady_clock::now();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "verifier/bundle/mount_lookup.h"
 #include "verifier/bundle/mountinfo.h"
 #include "verifier/bundle/spec.h"
 #include "verifier/config/config_dir.h"
@@ -33,7 +34,7 @@ Decision DecideCreate(const CreateRequest& req) {
   if (!spec.ok()) return fail(spec.error());
   auto rootfs = ResolveRootPath(req.bundle_dir, *spec);
   if (!rootfs.ok()) return fail(rootfs.error());
-  auto mounts = ReadMountinfo(req.mountinfo_path);
+  auto mounts = req.mountinfo_path.empty() ? MountsAt(*rootfs) : ReadMountinfo(req.mountinfo_path);
   if (!mounts.ok()) return fail(mounts.error());
   ContainerContext ctx{req.container_id, req.bundle_dir, &*spec, *rootfs, &*mounts};
   auto image = ResolveImage(ctx, AllStores());

@@ -14,7 +14,9 @@ struct CreateRequest {
   std::string container_id;
   std::string bundle_dir;  ///< absolute
   std::string config_dir;
-  std::string mountinfo_path = "/proc/self/mountinfo";
+  /// Mount table to use: "" = the live kernel (statmount of root.path, else mountinfo); a
+  /// path = a mountinfo-format file (tests).
+  std::string mountinfo_path;
 };
 
 /// Everything the decision log records.
