@@ -49,8 +49,11 @@ for count in 1 1000 10000; do
   "$BUILD/bench/fill_registrations" "$dir" $((count - 1)) || fail "fill $count"
   series+=(--decision-config-dir "$dir")
 done
-e2e_extra_cleanup() { umount "$merged" 2>/dev/null; rm -rf /dev/shm/vfy-bench.*; }
+e2e_extra_cleanup() { umount "$merged" 2>/dev/null; rm -rf /dev/shm/vfy-bench.* /dev/shm/vfy-bench-runc.*; }
 
+# runc's state lives on tmpfs in production (/run/runc, /run/containerd/runc); this VM's /run
+# is on disk, so use /dev/shm for both sides.
+runc_root=$(mktemp -d /dev/shm/vfy-bench-runc.XXXXXX)
 "$BUILD/bench/runtime_bench" --runc "$(command -v runc)" --verified "$VERIFIED_RUNTIME" \
-  --bundle "$bundle" --id "$cid" --root "$E2E_DIR/runc-root" --config-dir "$CFG" -n "$N" \
+  --bundle "$bundle" --id "$cid" --root "$runc_root" --config-dir "$CFG" -n "$N" \
   "${series[@]}" || fail "benchmark failed"

@@ -65,6 +65,25 @@ int RunLatency(const Options& o) {
   return 0;
 }
 
+// Passthrough: a subcommand verified never inspects (`list`) costs one extra execve plus the
+// read of runtime.json.
+int RunPassthrough(const Options& o) {
+  std::vector<double> bare, wrapped;
+  for (int i = 0; i < o.n; ++i) {
+    double b = TimeCommandUs({o.runc, "--root", o.root, "list"});
+    double w = TimeCommandUs({o.verified, "--config-dir=" + o.config_dir, "--root", o.root, "list"});
+    if (b < 0 || w < 0) return 1;
+    bare.push_back(b);
+    wrapped.push_back(w);
+  }
+  double mb = Median(bare), mw = Median(wrapped);
+  printf("passthrough (runc list), N=%d each, interleaved\n", o.n);
+  printf("  %-28s median %8.2f ms\n", "bare runc", mb / 1000);
+  printf("  %-28s median %8.2f ms\n", "verified-runtime", mw / 1000);
+  printf("  added median latency       %8.2f ms   ratio %.3f\n", (mw - mb) / 1000, mw / mb);
+  return 0;
+}
+
 int RunDecisions(const Options& o) {
   printf("create decision time (in process, DecideCreate), %d decisions each\n", o.decisions);
   for (const auto& dir : o.decision_dirs) {
@@ -106,5 +125,6 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   printf("machine: %s\n", verified::bench::MachineDescription().c_str());
   if (int rc = RunLatency(o); rc != 0) return rc;
+  if (int rc = RunPassthrough(o); rc != 0) return rc;
   return RunDecisions(o);
 }

@@ -1,10 +1,8 @@
-// SHA-256 through OpenSSL's EVP interface (uses SHA-NI where the CPU has it).
+// SHA-256 from OpenSSL's libcrypto (its assembly uses SHA-NI where the CPU has it).
 #pragma once
 
-#include <openssl/evp.h>
-
-#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +13,8 @@ class Sha256 {
  public:
   Sha256();
   ~Sha256();
+  Sha256(Sha256&&) noexcept;
+  Sha256& operator=(Sha256&&) noexcept;
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
 
@@ -27,7 +27,8 @@ class Sha256 {
   void Reset();
 
  private:
-  EVP_MD_CTX* ctx_;
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 /// Lowercase hex SHA-256 of `data`.
