@@ -1,7 +1,7 @@
 // Fuzz target: bbolt files (containerd's meta.db and the overlayfs snapshotter's metadata.db)
 // through the page reader and the containerd schema readers. Seeds: files written by a real
 // containerd (tests/fixtures/containerd/make-fixtures.sh) and small synthetic ones with 512-byte
-// pages where mutations hit headers and element arrays (tests/unit/.../bbolt_seeds_test.cpp).
+// pages where mutations hit headers and element arrays (tests/tools/write_bbolt_seeds.cpp).
 #include <sys/mman.h>
 #include <unistd.h>
 

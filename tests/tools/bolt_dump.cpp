@@ -1,6 +1,6 @@
 // bolt_dump FILE: prints a bbolt file as JSON through verified's own reader (test tool).
 // Buckets become objects; values become strings when printable ASCII, else {"hex": "..."}.
-// Used by end-to-end tests to compare the reader with what `ctr` reports for the same files.
+// A debugging aid: shows what the reader makes of a metadata.db or meta.db, e.g. a torn one.
 #include <fcntl.h>
 
 #include <cstdio>

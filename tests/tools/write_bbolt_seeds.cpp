@@ -1,20 +1,27 @@
-// Writes the synthetic seeds of the bbolt fuzz target when VERIFIED_WRITE_FUZZ_SEEDS names the
-// corpus directory (tests/fuzz/corpus/bbolt); skipped otherwise. Small pages (512 bytes) keep
-// the files small, so random mutations land on page headers, element arrays and bucket
-// headers instead of padding. The real-containerd seeds come from make-fixtures.sh.
-#include <gtest/gtest.h>
+// write_bbolt_seeds DIR: writes the synthetic seeds of the bbolt fuzz target into DIR
+// (tests/fuzz/corpus/bbolt). Small pages (512 bytes) keep the files small, so random mutations
+// land on page headers, element arrays and bucket headers instead of padding. The
+// real-containerd seeds come from tests/fixtures/containerd/make-fixtures.sh.
+#include <cstdio>
+#include <fstream>
+#include <string>
 
-#include <cstdlib>
-
-#include "bolt_writer.h"
-#include "test_util.h"
+#include "unit/verifier/store/containerd/bolt_writer.h"
 
 namespace verified::testing {
 namespace {
 
-TEST(BboltSeeds, Write) {
-  const char* dir = getenv("VERIFIED_WRITE_FUZZ_SEEDS");
-  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "set VERIFIED_WRITE_FUZZ_SEEDS=DIR";
+bool WriteFile(const std::string& path, const std::string& data) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << data;
+  if (!f.flush()) {
+    std::fprintf(stderr, "write_bbolt_seeds: cannot write %s\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
+bool WriteSeeds(const std::string& dir) {
   BoltTree t;
   auto& snaps = t.Path({"v1", "default", "snapshots", "overlayfs"});
   snaps.Bucket("sha256:base").Put("name", "default/1/sha256:base");
@@ -31,7 +38,7 @@ TEST(BboltSeeds, Write) {
   BoltLayout inline_small;
   inline_small.page_size = 512;
   inline_small.max_leaf_keys = 6;
-  WriteFile(std::string(dir) + "/synthetic-meta-512", BoltWriter(inline_small).Build(t));
+  if (!WriteFile(dir + "/synthetic-meta-512", BoltWriter(inline_small).Build(t))) return false;
   BoltTree s;
   s.Path({"v1", "snapshots", "default/4/c01"})
       .Put("id", "\x04")
@@ -41,8 +48,16 @@ TEST(BboltSeeds, Write) {
   s.Path({"v1", "parents"});
   BoltLayout paged = inline_small;
   paged.allow_inline = false;
-  WriteFile(std::string(dir) + "/synthetic-snapshots-512", BoltWriter(paged).Build(s));
+  return WriteFile(dir + "/synthetic-snapshots-512", BoltWriter(paged).Build(s));
 }
 
 }  // namespace
 }  // namespace verified::testing
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: write_bbolt_seeds DIR\n");
+    return 2;
+  }
+  return verified::testing::WriteSeeds(argv[1]) ? 0 : 1;
+}
