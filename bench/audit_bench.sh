@@ -14,16 +14,16 @@
 # and checks the audit's answer (every container listed once and compliant, every running one
 # with its spec evaluated). Prints the machine it ran on.
 #
-# Usage (root): VERIFIEDCTL=build/ctl/verifiedctl VERIFIED_RUNTIME=build/shim/verified-runtime \
-#               bench/audit_bench.sh     [CONTAINERS=500 RUNNING=100 ROUNDS=7 WORKERS=4]
+# Usage (root): bench/audit_bench.sh [BUILD_DIR] [ROUNDS]   (env: CONTAINERS=500 RUNNING=100
+#               WORKERS=4; VERIFIEDCTL / VERIFIED_RUNTIME override the binaries of BUILD_DIR)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-BUILD=${BUILD:-$HERE/../build}
+BUILD=$(cd "${1:-$HERE/../build}" && pwd)
 export VERIFIEDCTL=${VERIFIEDCTL:-$BUILD/ctl/verifiedctl}
 export VERIFIED_RUNTIME=${VERIFIED_RUNTIME:-$BUILD/shim/verified-runtime}
 CONTAINERS=${CONTAINERS:-500}
 RUNNING=${RUNNING:-100}
-ROUNDS=${ROUNDS:-7}
+ROUNDS=${2:-${ROUNDS:-7}}
 WORKERS=${WORKERS:-4}
 source "$HERE/../tests/e2e/lib.sh"
 e2e_init

@@ -2,10 +2,11 @@
 # Create decision time for a Podman-created container: a private Podman store, an image built
 # offline, one container initialised by Podman (rootfs mounted from containers/storage, bundle
 # written); then runtime_create_bench times `runc create` and `verified-runtime create` on a
-# copy of that bundle, medians from the same run. Usage: bench/podman_create_bench.sh [ROUNDS]
+# copy of that bundle, medians from the same run.
+#   bench/podman_create_bench.sh [BUILD_DIR] [ROUNDS]      (root; podman, runc, busybox)
 set -euo pipefail
-BUILD=${BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
-ROUNDS=${1:-30}
+BUILD=$(cd "${1:-$(dirname "$0")/../build}" && pwd)
+ROUNDS=${2:-30}
 for b in podman runc busybox; do command -v $b > /dev/null || { echo "needs $b"; exit 2; }; done
 D=$(mktemp -d /tmp/vfy-podman-bench.XXXXXX)
 pm() {
