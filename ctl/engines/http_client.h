@@ -1,4 +1,5 @@
-// A small HTTP GET/POST client over a unix socket or TCP, on libcurl.
+// A small HTTP GET client over a unix socket or TCP, on libcurl (one request per call;
+// http_session.h keeps a connection for many).
 #pragma once
 
 #include <string>

@@ -27,8 +27,7 @@ size_t Write(char* data, size_t size, size_t nmemb, void* user) {
 
 HttpSession::HttpSession(Endpoint ep, long timeout_s) : ep_(std::move(ep)), timeout_s_(timeout_s) {
   // curl_easy_init would run curl_global_init implicitly, which is not thread-safe; sessions
-  // are created on worker threads. curl_global_init is reference counted, so this once-only
-  // call coexists with HttpGet's own.
+  // are created on worker threads.
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   curl_ = curl_easy_init();

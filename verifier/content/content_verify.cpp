@@ -32,21 +32,11 @@ void Apply(LayerReport& r, const LayerOutcome& o) {
   r.rehashed = o.rehashed;
 }
 
+// lstat: the source is a store file named by path; a missing one gives an all-zero stat, which
+// never equals a recorded fingerprint.
 DiskStat SourceStat(const std::string& path) {
   struct stat st;
-  DiskStat d;
-  if (lstat(path.c_str(), &st) == 0) {
-    d.ino = st.st_ino;
-    d.size = st.st_size;
-    d.mtime_sec = st.st_mtim.tv_sec;
-    d.mtime_nsec = static_cast<uint32_t>(st.st_mtim.tv_nsec);
-    d.ctime_sec = st.st_ctim.tv_sec;
-    d.ctime_nsec = static_cast<uint32_t>(st.st_ctim.tv_nsec);
-    d.mode = st.st_mode;
-    d.uid = st.st_uid;
-    d.gid = st.st_gid;
-  }
-  return d;
+  return lstat(path.c_str(), &st) == 0 ? FromStat(st) : DiskStat();
 }
 
 class LayerVerifier {

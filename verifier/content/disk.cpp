@@ -156,9 +156,7 @@ Result<DiskStat> StatFd(int fd) {
   return FromStatx(sx);
 }
 
-Result<DiskStat> FstatFd(int fd) {
-  struct stat st;
-  if (fstat(fd, &st) != 0) return SysError(errno, "fstat");
+DiskStat FromStat(const struct stat& st) {
   DiskStat d;
   d.ino = st.st_ino;
   d.size = st.st_size;
@@ -173,6 +171,12 @@ Result<DiskStat> FstatFd(int fd) {
   d.rdev_major = major(st.st_rdev);
   d.rdev_minor = minor(st.st_rdev);
   return d;
+}
+
+Result<DiskStat> FstatFd(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return SysError(errno, "fstat");
+  return FromStat(st);
 }
 
 Result<DiskStat> StatAt(int dirfd, const char* name) {

@@ -75,6 +75,8 @@ Result<Fd> OpenBeneath(int dirfd, std::string_view rel, int flags);
 
 /// statx of an open fd (AT_EMPTY_PATH) or of `name` in `dirfd` (not following symlinks).
 Result<DiskStat> StatFd(int fd);
+/// The DiskStat of a `struct stat` (mount id left 0).
+DiskStat FromStat(const struct stat& st);
 /// fstat of an open fd: the same fields except the mount id (left 0); cheaper, for fds that
 /// openat2 opened with RESOLVE_NO_XDEV.
 Result<DiskStat> FstatFd(int fd);

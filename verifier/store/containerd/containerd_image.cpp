@@ -6,6 +6,7 @@
 #include "verifier/image/reference.h"
 #include "verifier/store/containerd/limits.h"
 #include "verifier/store/containerd/snapshot_chain.h"
+#include "verifier/store/containerd/snapshot_mount.h"
 
 namespace verified::containerd {
 namespace {
@@ -103,8 +104,7 @@ void AttachLayerBlobs(const std::string& root, const ManifestConfig& mc, Resolve
   if (mc.layers.size() != img.layers.size()) return;
   for (size_t i = 0; i < mc.layers.size(); ++i) {
     if (!IsSha256Digest(mc.layers[i].digest)) continue;
-    img.layers[i].blob =
-        root + "/" + kBlobsDir + "/" + std::string(DigestHex(mc.layers[i].digest));
+    img.layers[i].blob = root + "/" + kBlobsDir + "/" + std::string(DigestHex(mc.layers[i].digest));
   }
 }
 
@@ -187,6 +187,30 @@ Result<ResolvedImage> LoadContainerdImage(const std::string& root, const std::st
     img.notes.push_back("image not unpacked in the overlayfs snapshotter: no layer directories");
   }
   return img;
+}
+
+Status AttachSnapshotLayers(const std::string& root, const std::string& snapshotter_root,
+                            const std::vector<ChainLink>& links,
+                            const std::vector<std::string>& chain_keys, const ManifestConfig& mc,
+                            const std::vector<MountEntry>* mounts, const std::string& rootfs,
+                            const char* mount_note, ResolvedImage& img) {
+  std::vector<uint64_t> lower_ids;
+  for (size_t i = 1; i < links.size(); ++i) lower_ids.push_back(links[i].id);
+  for (size_t i = 0; i < chain_keys.size(); ++i) {
+    const ChainLink& l = links[links.size() - 1 - i];
+    img.layers.push_back(LayerLocation{img.diff_ids[i], chain_keys[i],
+                                       SnapshotFsDir(snapshotter_root, l.id), "",
+                                       std::to_string(l.id), ""});
+  }
+  AttachLayerBlobs(root, mc, img);
+  if (mounts == nullptr) {
+    img.notes.push_back("rootfs not mounted: overlay lowerdir cross-check skipped");
+    return Ok();
+  }
+  VERIFIED_RETURN_IF_ERROR(
+      CheckSnapshotMount(*mounts, rootfs, snapshotter_root, links.front().id, lower_ids));
+  img.notes.push_back(mount_note);
+  return Ok();
 }
 
 }  // namespace verified::containerd

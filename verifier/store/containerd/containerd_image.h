@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "verifier/bundle/mountinfo.h"
 #include "verifier/core/result.h"
 #include "verifier/fs/dir.h"
 #include "verifier/store/containerd/bbolt.h"
@@ -69,6 +70,20 @@ ResolvedImage ImageFromManifest(const std::string& engine, const std::string& ro
 /// Sets each layer's `blob` (its compressed content-store blob under `root`) from the
 /// manifest's layer descriptors, when the manifest lists exactly one layer per diffID.
 void AttachLayerBlobs(const std::string& root, const ManifestConfig& mc, ResolvedImage& img);
+
+struct ChainLink;
+
+/// Fills `img.layers` of a container's image from its snapshot lineage (`links`: the
+/// container's own snapshot first, then its lower snapshots, uppermost first; `chain_keys`:
+/// the image's chainIDs, bottom first, one per lower layer), attaches the layers' blobs, and
+/// when `mounts` is given checks that `rootfs` is the overlay of exactly that lineage
+/// (CheckSnapshotMount). `mount_note` is recorded in img.notes when it is. Errors: those of
+/// CheckSnapshotMount (kNotFound, kInconsistent).
+Status AttachSnapshotLayers(const std::string& root, const std::string& snapshotter_root,
+                            const std::vector<ChainLink>& links,
+                            const std::vector<std::string>& chain_keys, const ManifestConfig& mc,
+                            const std::vector<MountEntry>* mounts, const std::string& rootfs,
+                            const char* mount_note, ResolvedImage& img);
 
 /// Where each layer of an unpacked image lives: the committed snapshots named by its
 /// chainIDs in `ns` (the unpacker's naming), each checked to be committed with the previous

@@ -99,22 +99,9 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
                   "metadata.db: {} committed layers named by chainID",
                   rec->snapshot_key, chain_keys.size()));
   if (sandbox) img.notes.push_back("pod sandbox: annotation and containerd label agree");
-  std::vector<uint64_t> lower_ids;
-  for (size_t i = 1; i < links.size(); ++i) lower_ids.push_back(links[i].id);
-  for (size_t i = 0; i < chain_keys.size(); ++i) {
-    const ChainLink& l = links[links.size() - 1 - i];
-    img.layers.push_back(LayerLocation{img.diff_ids[i], chain_keys[i],
-                                       SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
-                                       std::to_string(l.id), ""});
-  }
-  AttachLayerBlobs(root, match.manifest, img);
-  if (ctx.mounts == nullptr) {
-    img.notes.push_back("rootfs not mounted: overlay lowerdir cross-check skipped");
-  } else {
-    VERIFIED_RETURN_IF_ERROR(CheckSnapshotMount(*ctx.mounts, ctx.rootfs, files.SnapshotterRoot(),
-                                                links.front().id, lower_ids));
-    img.notes.push_back("mount at root.path checked: overlay lowerdirs are the snapshot chain");
-  }
+  VERIFIED_RETURN_IF_ERROR(AttachSnapshotLayers(
+      root, files.SnapshotterRoot(), links, chain_keys, match.manifest, ctx.mounts, ctx.rootfs,
+      "mount at root.path checked: overlay lowerdirs are the snapshot chain", img));
   return img;
 }
 

@@ -139,22 +139,9 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
       fmt::format("snapshot lineage of {} agrees in meta.db and the overlayfs "
                   "metadata.db ({} layers{})",
                   cid, chain_keys.size(), first_layer == 2 ? " + init" : ""));
-  std::vector<uint64_t> lower_ids;
-  for (size_t i = 1; i < links.size(); ++i) lower_ids.push_back(links[i].id);
-  for (size_t i = 0; i < chain_keys.size(); ++i) {
-    const ChainLink& l = links[links.size() - 1 - i];
-    img.layers.push_back(LayerLocation{img.diff_ids[i], chain_keys[i],
-                                       SnapshotFsDir(files.SnapshotterRoot(), l.id), "",
-                                       std::to_string(l.id), ""});
-  }
-  AttachLayerBlobs(root, *chosen, img);
-  if (ctx.mounts == nullptr) {
-    img.notes.push_back("rootfs not mounted: overlay lowerdir cross-check skipped");
-  } else {
-    VERIFIED_RETURN_IF_ERROR(CheckSnapshotMount(*ctx.mounts, ctx.rootfs, files.SnapshotterRoot(),
-                                                links.front().id, lower_ids));
-    img.notes.push_back("mount at root.path checked: overlay lowerdirs are init + the chain");
-  }
+  VERIFIED_RETURN_IF_ERROR(AttachSnapshotLayers(
+      root, files.SnapshotterRoot(), links, chain_keys, *chosen, ctx.mounts, ctx.rootfs,
+      "mount at root.path checked: overlay lowerdirs are init + the chain", img));
   return img;
 }
 

@@ -82,8 +82,7 @@ Result<ManifestConfig> LoadManifest(const ContentStore& content, const std::stri
   VERIFIED_ASSIGN_OR_RETURN(mc.config, ParseImageConfig(bytes, "image config " + cd.digest));
   if (auto layers = manifest.find("layers"); layers != manifest.end() && layers->is_array()) {
     if (layers->size() > kMaxLayers) {
-      return MakeError(ErrorKind::kTooLarge, "manifest {} lists {} layers", digest,
-                       layers->size());
+      return MakeError(ErrorKind::kTooLarge, "manifest {} lists {} layers", digest, layers->size());
     }
     for (const auto& l : *layers) {
       VERIFIED_ASSIGN_OR_RETURN(Descriptor ld, ParseDescriptor(l, "manifest " + digest + " layer"));
