@@ -11,7 +11,6 @@
 # policy, spec, mountinfo, meta.db + metadata.db without their lock, content blobs hashed,
 # lowerdirs checked, registration) + `runc delete`, alternating, and reports medians; also the
 # median decision time the decision log recorded.
-set -euo pipefail
 BUILD=$(cd "${1:-build}" && pwd)
 ROUNDS=${2:-40}
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,36 +21,16 @@ for b in "$VR" "$VCTL" "$TIMER"; do [[ -x "$b" ]] || { echo "build first: $b" >&
 for b in containerd ctr runc umoci busybox jq; do
   command -v "$b" > /dev/null || { echo "missing $b" >&2; exit 2; }
 done
+export VERIFIED_RUNTIME="$VR" VERIFIEDCTL="$VCTL"
+source "$SRC/tests/e2e/lib.sh"   # private engines, stopped and cleaned up at exit
 source "$SRC/tests/e2e/oci_image.sh"
 RUNC=$(command -v runc)
 
-D=$(mktemp -d /tmp/vfy-bench.XXXXXX)
-chmod 755 "$D"
-PID=
-cleanup() {
-  set +e
-  [[ -n "${B:-}" ]] && umount "$B/rootfs" 2> /dev/null
-  [[ -n "$PID" ]] && kill "$PID" && wait "$PID" 2> /dev/null
-  awk -v d="$D" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r | xargs -r -n1 umount -l
-  rm -rf "$D"
-}
-trap cleanup EXIT
-CFG="$D/cfg"
-mkdir -p "$CFG" && chmod 755 "$CFG"
+e2e_init
+set -e
+D="$E2E_DIR/ctd"
 printf '{"decision_log": "%s/decisions.log", "runc": "%s"}\n' "$D" "$RUNC" > "$CFG/runtime.json"
-cat > "$D/config.toml" << TOML
-version = 2
-root = "$D/root"
-state = "$D/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$D/c.sock"
-[ttrpc]
-  address = "$D/c.sock.ttrpc"
-TOML
-containerd --config "$D/config.toml" > "$D/containerd.log" 2>&1 &
-PID=$!
-for _ in $(seq 1 100); do ctr --address "$D/c.sock" version > /dev/null 2>&1 && break; sleep 0.2; done
+e2e_start_containerd "$D"
 C=(ctr --address "$D/c.sock")
 export CONTAINERD_ADDRESS="$D/c.sock"
 
