@@ -29,32 +29,20 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "verifier/content/content_verify.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/store/docker/overlay2_store.h"
 
 namespace {
 
+using verified::bench::Median;
+
 using namespace verified;
 using Clock = std::chrono::steady_clock;
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return 0;
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
 double Ms(Clock::time_point a) {
   return std::chrono::duration<double, std::milli>(Clock::now() - a).count();
-}
-
-std::string CpuModel() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
 }
 
 std::string Run(const std::string& cmd) {
@@ -225,7 +213,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   unsigned cores = std::thread::hardware_concurrency();
-  printf("machine: nproc=%u, CPU: %s\n", cores, CpuModel().c_str());
+  printf("machine: %s\n", verified::bench::MachineDescription().c_str());
 
   // Warm the page cache and check the image verifies at all.
   auto warm = Verify(*img, content::ContentMode::kFull, cfg);

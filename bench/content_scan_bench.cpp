@@ -13,25 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "verifier/checks/sealed_image.h"
 #include "verifier/content/merged_tree.h"
 #include "verifier/content/shell_scan.h"
 
 namespace {
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-std::string CpuModel() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
+using verified::bench::Median;
 
 template <typename F>
 double TimeMs(F&& f) {
@@ -74,7 +63,7 @@ int main(int argc, char** argv) {
     hits = found->size();
     protected_dirs = intent.ok() ? intent->protected_dirs.size() : 0;
   }
-  fmt::print("machine: {} cores, {}\n", sysconf(_SC_NPROCESSORS_ONLN), CpuModel());
+  fmt::print("machine: {}\n", verified::bench::MachineDescription());
   fmt::print("tree {}: {} files and symlinks, {} shells found, {} protected dirs\n", dir, files,
              hits, protected_dirs);
   fmt::print(

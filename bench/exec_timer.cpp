@@ -17,9 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
+
 extern char** environ;
 
 namespace {
+
+using verified::bench::Median;
+using verified::bench::Percentile;
 
 using Cmd = std::vector<std::string>;
 
@@ -38,16 +43,6 @@ int Run(const Cmd& cmd) {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double Percentile(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(p * v.size()))];
 }
 
 }  // namespace
@@ -92,9 +87,9 @@ int main(int argc, char** argv) {
   }
   double m0 = Median(ms[0]), m1 = Median(ms[1]);
   std::printf("%-10s median %7.2f ms  p90 %7.2f ms  (%d runs)\n", label[0].c_str(), m0,
-              Percentile(ms[0], 0.9), rounds);
+              Percentile(ms[0], 90), rounds);
   std::printf("%-10s median %7.2f ms  p90 %7.2f ms  (%d runs)\n", label[1].c_str(), m1,
-              Percentile(ms[1], 0.9), rounds);
+              Percentile(ms[1], 90), rounds);
   std::printf("difference %+.2f ms, ratio %.2f\n", m1 - m0, m0 > 0 ? m1 / m0 : 0.0);
   return 0;
 }

@@ -71,7 +71,8 @@ int RunPassthrough(const Options& o) {
   std::vector<double> bare, wrapped;
   for (int i = 0; i < o.n; ++i) {
     double b = TimeCommandUs({o.runc, "--root", o.root, "list"});
-    double w = TimeCommandUs({o.verified, "--config-dir=" + o.config_dir, "--root", o.root, "list"});
+    double w =
+        TimeCommandUs({o.verified, "--config-dir=" + o.config_dir, "--root", o.root, "list"});
     if (b < 0 || w < 0) return 1;
     bare.push_back(b);
     wrapped.push_back(w);

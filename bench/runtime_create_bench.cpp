@@ -23,9 +23,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "verifier/policy/decide.h"
 
 namespace {
+
+using verified::bench::Median;
 
 using Clock = std::chrono::steady_clock;
 
@@ -65,22 +68,6 @@ Sample Run(const std::vector<std::string>& argv) {
   out.cpu_us = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
   return out;
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty()      ? 0
-         : v.size() % 2 ? v[v.size() / 2]
-                        : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-std::string CpuModel() {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
 }
 
 bool Parse(int argc, char** argv, Options& o) {
@@ -157,7 +144,7 @@ int main(int argc, char** argv) {
   double cr = Median(c_runc), cv = Median(c_verified);
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
-  printf("machine: %u cores, %s\n", std::thread::hardware_concurrency(), CpuModel().c_str());
+  printf("machine: %s\n", verified::bench::MachineDescription().c_str());
   printf("rounds: %d (alternating order), load average %.1f\n", o.rounds, load[0]);
   printf("                           wall median      CPU median (user+sys)\n");
   printf("runc create              %9.0f us      %9.0f us\n", mr, cr);
