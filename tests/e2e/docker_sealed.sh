@@ -40,36 +40,7 @@ e2e_start_docker
 
 e2e_log "build the shell-less image: one static C program, FROM scratch"
 ctx=$(mktemp -d "$E2E_DIR/sealed.XXXXXX")
-cat > "$ctx/canary.c" <<'C'
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-static void bye(int sig) { (void)sig; _exit(0); }
-static void mark(const char* dir, const char* name, const char* tag) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s-%s", dir, name, tag);
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd >= 0) { dprintf(fd, "uid=%d\n", (int)getuid()); close(fd); }
-  else printf("cannot write %s: errno %d\n", path, errno);
-}
-int main(int argc, char** argv) {
-  const char* tag = argc > 1 ? argv[1] : "default";
-  char self[512];
-  snprintf(self, sizeof self, "%s", argv[0]);
-  char* slash = strrchr(self, '/');
-  const char* name = slash ? slash + 1 : self;
-  mark("/proof", name, tag);
-  /* The injected payload also leaves a mark next to itself, in the host directory. */
-  if (slash && strncmp(self, "/injection/", 11) == 0) { *slash = '\0'; mark(self, name, tag); }
-  printf("sealed-app %s ran: tag=%s uid=%d\n", name, tag, (int)getuid());
-  fflush(stdout);
-  if (strcmp(tag, "serve") == 0) { signal(SIGTERM, bye); sleep(120); }
-  return 0;
-}
-C
+cp "$(dirname "$0")/sealed_canary.c" "$ctx/canary.c"
 gcc -static -O2 -o "$ctx/canary" "$ctx/canary.c" || fail "gcc -static"
 mkdir -p "$ctx/proof" "$ctx/etc" && chmod 777 "$ctx/proof"
 printf 'root:x:0:0:root:/root:/nologin\napp:x:1000:1000:app:/home/app:/nologin\n' > "$ctx/etc/passwd"

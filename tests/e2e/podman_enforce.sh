@@ -6,46 +6,9 @@
 # private --root too (passed with --runtime-flag, after our own --config-dir).
 source "$(dirname "$0")/lib.sh"
 e2e_init
-e2e_need podman conmon runc busybox
-
-PR="$E2E_DIR/podman"
-mkdir -p "$PR/tmp"
-# Podman reads the host's containers.conf unless CONTAINERS_CONF names one file: use an
-# empty one so the test depends on nothing outside its directory.
-: > "$E2E_DIR/containers.conf"
-export CONTAINERS_CONF="$E2E_DIR/containers.conf"
-ULIMITS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768)
-pm() {
-  podman --root "$PR/root" --runroot "$PR/runroot" --tmpdir "$PR/tmp" --storage-driver overlay \
-    --cgroup-manager=cgroupfs --events-backend=file "$@"
-}
-VFLAGS=(--runtime-flag "config-dir=$CFG")
-RUN=(pm --runtime "$VERIFIED_RUNTIME" "${VFLAGS[@]}" run --network=none "${ULIMITS[@]}"
-     -v "$E2E_DIR/canary:/canary")
+source "$(dirname "$0")/podman_lib.sh"
+RUN=(pm_verified run --network=none "${ULIMITS[@]}" -v "$E2E_DIR/canary:/canary")
 CANARY='touch /canary/$CANARY_NAME; echo hello-from-container'
-pvctl() { vctl "$@" --engine podman --root "$PR/root" --runroot "$PR/runroot"; }
-e2e_extra_cleanup() { pm rm -fa -t 0 > /dev/null 2>&1; }
-
-# pm_build TAG [Dockerfile lines...]: FROM scratch + busybox-static, no network, no runtime.
-pm_build() {
-  local tag=$1; shift
-  local ctx
-  ctx=$(mktemp -d "$E2E_DIR/ctx.XXXXXX")
-  mkdir -p "$ctx/root/bin" "$ctx/root/tmp"
-  cp /bin/busybox "$ctx/root/bin/busybox"
-  local app
-  for app in sh echo cat touch ls sleep id true; do ln -s busybox "$ctx/root/bin/$app"; done
-  echo "$tag $RANDOM" > "$ctx/stamp"
-  {
-    echo "FROM scratch"
-    echo "COPY root/ /"
-    echo "COPY stamp /etc/image-stamp"
-    local line
-    for line in "$@"; do echo "$line"; done
-    echo 'CMD ["/bin/sh","-c","echo hello"]'
-  } > "$ctx/Containerfile"
-  pm build -q --network=none -t "$tag" -f "$ctx/Containerfile" "$ctx" > /dev/null || fail "podman build $tag"
-}
 
 e2e_log "build app:1 offline and register it from containers/storage"
 pm_build app:1

@@ -52,10 +52,22 @@ std::string AccountFile(const MergedTree& tree, const char* abs) {
   return text.ok() ? *text : std::string();
 }
 
+// The home directory (6th field) of the first /etc/passwd line for `uid`, "/" when none: the
+// HOME runc's init and libpod derive for the container's user.
+std::string PasswdHome(std::string_view text, uint32_t uid) {
+  for (auto line : Split(text, '\n')) {
+    auto f = Split(line, ':');
+    if (f.size() < 6 || f[0].empty() || ParseId(f[2]) != uid) continue;
+    return f[5].empty() ? std::string("/") : std::string(f[5]);
+  }
+  return "/";
+}
+
 ImageUser ResolveUser(const std::string& spec, const MergedTree& tree) {
   ImageUser u;
   u.spec = spec;
-  auto passwd = ParsePasswd(AccountFile(tree, "/etc/passwd"));
+  std::string passwd_text = AccountFile(tree, "/etc/passwd");
+  auto passwd = ParsePasswd(passwd_text);
   auto parts = Split(spec, ':');
   std::string_view user_part = parts[0], group_part = parts.size() > 1 ? parts[1] : "";
   std::string name;
@@ -103,6 +115,7 @@ ImageUser ResolveUser(const std::string& spec, const MergedTree& tree) {
     }
   }
   u.groups.assign(all.begin(), all.end());
+  u.home = PasswdHome(passwd_text, u.uid);
   return u;
 }
 

@@ -24,6 +24,9 @@ struct ImageUser {
   uint32_t uid = 0;
   uint32_t gid = 0;
   std::vector<uint32_t> groups;  ///< gid plus the groups that list the user as a member
+  /// The user's home directory in the image's /etc/passwd, "/" when the user has no entry
+  /// there (runc's and libpod's fallback); "" when the user could not be resolved.
+  std::string home;
 
   /// "'app' (uid 1000, gid 1000)" or "root (uid 0, gid 0)".
   std::string Describe() const;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -29,10 +30,18 @@ std::set<std::string> Capabilities(const nlohmann::json& process) {
   return caps;
 }
 
-bool HasAllCapabilities(const std::set<std::string>& caps) {
+// Podman's --privileged grants every capability in its own bounding set (containers/common
+// pkg/capabilities BoundingSet), Docker's its whole list; on a host whose bounding set lacks
+// one (a machine that is itself a container) that one is missing from both "all"s.
+bool HasAllCapabilities(const std::set<std::string>& caps, const HostFacts& host) {
   const auto& known = KnownCapabilities();
-  return std::all_of(known.begin(), known.begin() + kPrivilegedCapCount,
-                     [&](const std::string& c) { return caps.count(c) > 0; });
+  for (size_t i = 0; i < kPrivilegedCapCount; ++i) {
+    if (caps.count(known[i]) > 0) continue;
+    if (std::count(host.missing_capabilities.begin(), host.missing_capabilities.end(), i) == 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 bool ListEmpty(const nlohmann::json& linux, const char* key) {
@@ -109,6 +118,15 @@ HostFacts ProbeHost() {
   std::ifstream f("/sys/module/apparmor/parameters/enabled");
   std::string v;
   if (f && std::getline(f, v)) h.apparmor_enabled = !v.empty() && v[0] == 'Y';
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("CapBnd:", 0) != 0) continue;
+    uint64_t bnd = std::strtoull(line.c_str() + 7, nullptr, 16);
+    for (size_t i = 0; i < kPrivilegedCapCount; ++i) {
+      if ((bnd & (uint64_t{1} << i)) == 0) h.missing_capabilities.push_back(i);
+    }
+  }
   return h;
 }
 
@@ -131,7 +149,7 @@ std::vector<std::string> CheckSealedPrivileges(const nlohmann::json& spec,
   if (process == nullptr) process = &kEmpty;
   if (linux == nullptr || !linux->is_object()) linux = &kEmpty;
   auto caps = Capabilities(*process);
-  bool all_caps = HasAllCapabilities(caps);
+  bool all_caps = HasAllCapabilities(caps, host);
   bool unmasked = ListEmpty(*linux, "maskedPaths") && ListEmpty(*linux, "readonlyPaths");
   bool all_devices = AllowsAllDevices(*linux);
   if (all_caps && (unmasked || all_devices)) {

@@ -14,9 +14,12 @@ namespace verified {
 /// Facts about the host the spec is judged against.
 struct HostFacts {
   bool apparmor_enabled = false;  ///< the kernel enforces AppArmor
+  /// Capability numbers this process's bounding set lacks (from /proc/self/status CapBnd):
+  /// no engine can grant them, so "every capability" means every one but these.
+  std::vector<size_t> missing_capabilities;
 };
 
-/// Reads the host's facts (/sys/module/apparmor/parameters/enabled).
+/// Reads the host's facts (/sys/module/apparmor/parameters/enabled, /proc/self/status).
 HostFacts ProbeHost();
 
 /// True when namespace file `path` (e.g. "/proc/123/ns/pid") is the same namespace of type

@@ -14,12 +14,16 @@ namespace {
 constexpr size_t kMaxShown = 200;
 
 // Variables the engines themselves add to every container: Docker's HOSTNAME, TERM (with -t)
-// and its default PATH when the image sets none; Podman's "container". Not HOME: Python, for
-// one, loads code from $HOME/.local, so a caller-chosen HOME is a way in.
-bool EngineVariable(const std::string& kv, bool image_has_path) {
+// and its default PATH when the image sets none; Podman's "container", and HOME set to the
+// image user's home from the image's own /etc/passwd (libpod container_internal_linux.go
+// generateSpec adds it when the caller sets none; runc's init sets the same value inside a
+// Docker container). Any other HOME is refused: Python, for one, loads code from
+// $HOME/.local, so a caller-chosen HOME is a way in.
+bool EngineVariable(const std::string& kv, bool image_has_path, const ImageUser& user) {
   static const std::set<std::string> kNames = {"HOSTNAME", "TERM", "container"};
   std::string name = kv.substr(0, kv.find('='));
   if (kNames.count(name) > 0) return true;
+  if (user.error.empty() && !user.home.empty() && kv == "HOME=" + user.home) return true;
   return !image_has_path && kv == std::string("PATH=") + kEngineDefaultPath;
 }
 
@@ -74,7 +78,7 @@ void CheckEnv(const std::vector<std::string>& env, const ImageIntent& img,
   for (const auto& kv : env) {
     if (own.count(kv)) continue;
     std::string name = VarName(kv);
-    if (EngineVariable(kv, has_path)) continue;
+    if (EngineVariable(kv, has_path, img.user)) continue;
     bool allowed =
         std::any_of(opts.allow_env.begin(), opts.allow_env.end(),
                     [&](const std::string& g) { return fnmatch(g.c_str(), name.c_str(), 0) == 0; });

@@ -217,6 +217,32 @@ TEST_F(SealedChecks, Privileged) {
   EXPECT_EQ(v[2], "AppArmor is disabled (apparmor=unconfined)");
 }
 
+TEST_F(SealedChecks, HomeOfTheImageUserIsTheEngines) {
+  image_.user.home = "/home/app";  // Podman adds HOME from the image's /etc/passwd
+  spec_["process"]["env"].push_back("HOME=/home/app");
+  EXPECT_TRUE(All().empty());
+  spec_["process"]["env"].back() = "HOME=/proof";
+  EXPECT_NE(Only().find("not set this way by the image: HOME"), std::string::npos);
+}
+
+TEST_F(SealedChecks, PrivilegedOnAHostMissingACapability) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& c : KnownCapabilities()) {
+    if (c != "CAP_SYS_RESOURCE") all.push_back(c);  // bit 24, absent from this host's CapBnd
+  }
+  spec_["process"]["capabilities"]["bounding"] = all;
+  spec_["linux"].erase("maskedPaths");
+  spec_["linux"].erase("readonlyPaths");
+  HostFacts host;
+  host.missing_capabilities = {24};
+  auto v = CheckSealedPrivileges(spec_, opts_, host);
+  ASSERT_FALSE(v.empty());
+  EXPECT_EQ(v[0], "privileged mode (every capability, no masked paths, all host devices)");
+  v = CheckSealedPrivileges(spec_, opts_, HostFacts{});  // a host that has it: not "all"
+  ASSERT_FALSE(v.empty());
+  EXPECT_NE(v[0].find("capabilities beyond the engine's default set"), std::string::npos);
+}
+
 TEST_F(SealedChecks, AddedCapabilities) {
   spec_["process"]["capabilities"]["bounding"].push_back("CAP_SYS_PTRACE");
   EXPECT_EQ(Only(), "capabilities beyond the engine's default set: CAP_SYS_PTRACE");
@@ -254,11 +280,11 @@ TEST_F(SealedChecks, SeccompProfiles) {
 }
 
 TEST_F(SealedChecks, AppArmorOffOnAnAppArmorHost) {
-  auto v = CheckSealedPrivileges(spec_, opts_, HostFacts{true});
+  auto v = CheckSealedPrivileges(spec_, opts_, HostFacts{true, {}});
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0], "no AppArmor profile although the host enforces AppArmor");
   spec_["process"]["apparmorProfile"] = "docker-default";
-  EXPECT_TRUE(CheckSealedPrivileges(spec_, opts_, HostFacts{true}).empty());
+  EXPECT_TRUE(CheckSealedPrivileges(spec_, opts_, HostFacts{true, {}}).empty());
 }
 
 TEST_F(SealedChecks, MalformedSpecsFailClosed) {
