@@ -3,7 +3,7 @@
 # every create. One byte changed in a lower layer's file is refused naming the layer and the
 # file; restored, the image runs again. Added, removed, re-moded and symlink-replaced files are
 # refused in both "full" and "cached" modes.
-# Podman (containers/storage tar-split) is covered on the podman branch, not here.
+# Podman (containers/storage tar-split): tests/e2e/podman_content.sh.
 source "$(dirname "$0")/lib.sh"
 e2e_init
 e2e_start_docker

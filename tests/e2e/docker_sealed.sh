@@ -4,7 +4,7 @@
 # (--entrypoint, a host bind mount with a program in it, --user root, docker exec) and the
 # privilege flags (--privileged, --cap-add SYS_PTRACE, --pid=host, seccomp=unconfined) are
 # refused before anything runs, each with its own message. `no_shell` refuses a busybox
-# image naming /bin/sh and the busybox applet. Podman is covered on another branch.
+# image naming /bin/sh and the busybox applet. Podman: tests/e2e/podman_sealed.sh.
 #
 # Canary: the image's program (a static C binary) writes /proof/<name>-<tag> (and, run from
 # /injection, a mark next to itself). Attack runs mount a fresh named volume at /proof (volumes are allowed in a
