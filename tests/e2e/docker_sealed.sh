@@ -12,23 +12,11 @@
 # sits in a host directory: after a refusal both stay empty, and `docker logs` is empty.
 source "$(dirname "$0")/lib.sh"
 e2e_init
+source "$(dirname "$0")/sealed_lib.sh"
 e2e_need gcc python3
 
-SECCOMP_BASE=/usr/share/containers/seccomp.json
-[[ -f $SECCOMP_BASE ]] || e2e_skip "$SECCOMP_BASE is missing (apt-get install golang-github-containers-common)"
-
-e2e_log "daemon-wide seccomp profile: the distribution's default minus ptrace and process_vm_*"
-# Docker 20.10's built-in profile allows ptrace on kernels >= 4.8, which a seal forbids; a
-# host that runs sealed images sets a profile without it (docs/sealed.md).
-python3 - "$SECCOMP_BASE" "$E2E_DIR/sealed-seccomp.json" <<'PY'
-import json, sys
-p = json.load(open(sys.argv[1]))
-drop = {"ptrace", "process_vm_readv", "process_vm_writev"}
-for r in p["syscalls"]:
-    r["names"] = [n for n in r.get("names", []) if n not in drop]
-p["syscalls"] = [r for r in p["syscalls"] if r["names"]]
-json.dump(p, open(sys.argv[2], "w"))
-PY
+e2e_log "engine-wide seccomp profile: the distribution's default minus ptrace and process_vm_*"
+sealed_seccomp_profile "$E2E_DIR/sealed-seccomp.json"
 vctl install docker --daemon-json "$E2E_DIR/daemon.json" --runtime-path "$VERIFIED_RUNTIME" > /dev/null
 python3 - "$E2E_DIR/daemon.json" "$E2E_DIR/sealed-seccomp.json" <<'PY'
 import json, sys
@@ -39,22 +27,7 @@ PY
 e2e_start_docker
 
 e2e_log "build the shell-less image: one static C program, FROM scratch"
-ctx=$(mktemp -d "$E2E_DIR/sealed.XXXXXX")
-cp "$(dirname "$0")/sealed_canary.c" "$ctx/canary.c"
-gcc -static -O2 -o "$ctx/canary" "$ctx/canary.c" || fail "gcc -static"
-mkdir -p "$ctx/proof" "$ctx/etc" && chmod 777 "$ctx/proof"
-printf 'root:x:0:0:root:/root:/nologin\napp:x:1000:1000:app:/home/app:/nologin\n' > "$ctx/etc/passwd"
-printf 'root:x:0:\napp:x:1000:\n' > "$ctx/etc/group"
-cat > "$ctx/Dockerfile" <<'DF'
-FROM scratch
-COPY canary /app/canary
-COPY canary /app/tool
-COPY proof /proof
-COPY etc /etc
-USER app
-ENTRYPOINT ["/app/canary"]
-CMD ["serve"]
-DF
+ctx=$(sealed_context)
 d build -q -t sealed:1 "$ctx" > /dev/null || fail "docker build sealed:1"
 e2e_build_image bb:1
 expect_ok vctl policy allow sealed --require no_shell --require sealed
