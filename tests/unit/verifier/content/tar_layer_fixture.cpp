@@ -406,32 +406,6 @@ void Extract(const std::vector<Entry>& entries, const std::string& dir) {
 
 std::string DiffId(const std::string& tar) { return Sha256Digest(tar); }
 
-TempDir::TempDir() {
-  char tmpl[] = "/tmp/vfy-content-test.XXXXXX";
-  Check(mkdtemp(tmpl) != nullptr, "mkdtemp");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::string cmd = "rm -rf '" + path_ + "'";
-  if (system(cmd.c_str()) != 0) fprintf(stderr, "could not remove %s\n", path_.c_str());
-}
-
-void WriteFile(const std::string& path, const std::string& data) {
-  auto slash = path.rfind('/');
-  if (slash != std::string::npos && slash > 0) MkdirAll(path.substr(0, slash));
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  f << data;
-  Check(static_cast<bool>(f), "write " + path);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 LayerLocation DiskLayer::Location(bool with_tar_split, bool with_blob) const {
   LayerLocation l;
   l.diff_id = diff_id;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "unit/support/temp_dir.h"
 #include "verifier/store/resolved_image.h"
 
 namespace verified::content::fixture {
@@ -57,23 +58,10 @@ void Extract(const std::vector<Entry>& entries, const std::string& dir);
 /// "sha256:" + hex SHA-256.
 std::string DiffId(const std::string& tar);
 
-/// A temporary directory removed (recursively) on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
-
- private:
-  std::string path_;
-};
-
-/// Writes a file (creating parents).
-void WriteFile(const std::string& path, const std::string& data);
-std::string ReadFile(const std::string& path);
+// Temporary directories and whole-file helpers are the shared test support's.
+using ::verified::testing::ReadFile;
+using ::verified::testing::TempDir;
+using ::verified::testing::WriteFile;
 
 /// A ready layer on disk: diff dir, tar-split file, blob and diffID.
 struct DiskLayer {
