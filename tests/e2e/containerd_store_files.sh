@@ -44,7 +44,9 @@ writer() {
     "${C[@]}" images tag docker.io/library/app:1 "docker.io/library/app:t$i" > /dev/null
     "${C[@]}" snapshots rm "w$i-c"
     "${C[@]}" images rm "docker.io/library/app:t$i" > /dev/null
-    echo "$i" > "$E2E_DIR/writer-rounds"
+    # Written then renamed: the writer is killed at an arbitrary point, and a
+    # plain `>` could leave the count truncated to nothing.
+    echo "$i" > "$E2E_DIR/writer-rounds.tmp" && mv -f "$E2E_DIR/writer-rounds.tmp" "$E2E_DIR/writer-rounds"
   done
 }
 writer > /dev/null 2>&1 &
@@ -66,7 +68,8 @@ for i in $(seq 1 12); do
        echo ran > /dev/null 2>&1; then runs_ok=$((runs_ok + 1)); fi
 done
 kill "$WRITER"; wait "$WRITER" 2> /dev/null
-rounds=$(cat "$E2E_DIR/writer-rounds" 2> /dev/null || echo 0)
+rounds=$(cat "$E2E_DIR/writer-rounds" 2> /dev/null)
+rounds=${rounds:-0}
 echo "writer: $rounds rounds (5 commits each); checks: $checks, wrong: $wrong, errors: $errors; runs allowed: $runs_ok/12"
 ((rounds > 10)) && pass "containerd committed $((rounds * 5)) times during the reads" || fail "writer made only $rounds rounds"
 ((wrong == 0)) && pass "no lookup returned a wrong chain" || fail "$wrong lookups returned a wrong chain"
