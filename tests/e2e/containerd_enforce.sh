@@ -37,7 +37,7 @@ n=0
 run() {  # run NAME IMAGE [ctr flags...]: one container, id unique per call
   local name=$1 image=$2; shift 2
   n=$((n + 1))
-  "${RUN[@]}" "$@" --env "CANARY_NAME=$name" "$image" "e2e-$n" sh -c "$CANARY"
+  "${RUN[@]}" "$@" --env "CANARY_NAME=$name" "$image" "e2e-$E2E_RUN_ID-$n" sh -c "$CANARY"
 }
 
 e2e_log "register app:1 from containerd (root found from the daemon at CONTAINERD_ADDRESS)"

@@ -64,10 +64,10 @@ for i in $(seq 1 60); do
 done
 runs_ok=0
 for i in $(seq 1 12); do
-  if "${C[@]}" run --rm --runc-binary "$VERIFIED_RUNTIME" docker.io/library/app:1 "busy-$i" \
+  if "${C[@]}" run --rm --runc-binary "$VERIFIED_RUNTIME" docker.io/library/app:1 "busy-$E2E_RUN_ID-$i" \
        echo ran > /dev/null 2>&1; then runs_ok=$((runs_ok + 1)); fi
 done
-kill "$WRITER"; wait "$WRITER" 2> /dev/null
+kill "$WRITER"; wait "$WRITER" 2> /dev/null; unset 'E2E_PIDS[-1]'
 rounds=$(cat "$E2E_DIR/writer-rounds" 2> /dev/null)
 rounds=${rounds:-0}
 echo "writer: $rounds rounds (5 commits each); checks: $checks, wrong: $wrong, errors: $errors; runs allowed: $runs_ok/12"

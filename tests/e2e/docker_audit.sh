@@ -7,15 +7,16 @@
 source "$(dirname "$0")/lib.sh"
 e2e_init
 e2e_need python3
+CTR1="ctr1-$E2E_RUN_ID"   # a ctr task in namespace e2e
 
 PM=(podman --root "$E2E_DIR/pm/root" --runroot "$E2E_DIR/pm/run" --tmpdir "$E2E_DIR/pm/tmp"
     --cgroup-manager=cgroupfs --events-backend=file)
 e2e_extra_cleanup() {
   if [[ -n "${CTR_SOCK:-}" ]]; then
-    ctr -a "$CTR_SOCK" -n e2e task kill -s KILL ctr1 > /dev/null 2>&1
+    ctr -a "$CTR_SOCK" -n e2e task kill -s KILL "$CTR1" > /dev/null 2>&1
     sleep 0.5
-    ctr -a "$CTR_SOCK" -n e2e task delete -f ctr1 > /dev/null 2>&1
-    ctr -a "$CTR_SOCK" -n e2e container rm ctr1 > /dev/null 2>&1
+    ctr -a "$CTR_SOCK" -n e2e task delete -f "$CTR1" > /dev/null 2>&1
+    ctr -a "$CTR_SOCK" -n e2e container rm "$CTR1" > /dev/null 2>&1
   fi
   [[ -n "${PODMAN_USED:-}" ]] && "${PM[@]}" rm -a -f -t 0 > /dev/null 2>&1
 }
@@ -69,7 +70,7 @@ e2e_log "a containerd task (ctr run, as Kubernetes drives the shim) and a Podman
 CTR_SOCK="$E2E_DIR/docker/containerd/c.sock"
 CTD_STATE="$E2E_DIR/docker/containerd/state"
 d save good:1 | ctr -a "$CTR_SOCK" -n e2e images import - > /dev/null 2>&1 || fail "ctr import"
-ctr -a "$CTR_SOCK" -n e2e run -d --runc-binary "$(command -v runc)" docker.io/library/good:1 ctr1 \
+ctr -a "$CTR_SOCK" -n e2e run -d --runc-binary "$(command -v runc)" docker.io/library/good:1 "$CTR1" \
   sleep 1000 > /dev/null 2>&1 || fail "ctr run"
 HAVE_PODMAN=0
 if command -v podman > /dev/null; then
@@ -100,7 +101,7 @@ expect_contains "$(row rooted)" "requires non_root: the process runs as uid 0" "
 expect_contains "$(row hostbind)" " runc " "hostbind row"
 expect_contains "$(row hostbind)" "the host baseline requires protect_host" "hostbind row"
 expect_contains "$(row hostbind)" "bind mount of /etc at /host-etc" "hostbind row"
-[[ -n "$(row e2e/ctr1)" ]] && pass "containerd task e2e/ctr1 listed" || fail "containerd task not listed"
+[[ -n "$(row "e2e/$CTR1")" ]] && pass "containerd task e2e/$CTR1 listed" || fail "containerd task not listed"
 [[ -z "$(row created)" ]] && pass "created container not listed without --all" || fail "created listed"
 expect_contains "$AUDIT_OUT" "docker 4" "summary (Docker containers reported once, not again as moby tasks)"
 if [[ $HAVE_PODMAN -eq 1 ]]; then
@@ -122,7 +123,7 @@ json_check "c['good']['spec_evaluated'] and c['good']['bundle'].endswith(c['good
 json_check "not c['legacy']['compliant'] and c['legacy']['runtime'] == 'runc'" "legacy (runc, before install) refused"
 json_check "not c['rooted']['compliant'] and 'non_root' in c['rooted']['verdict']['reason']" "rooted refused for non_root"
 json_check "any('protect_host' in r for r in c['hostbind']['reasons'])" "hostbind refused by the baseline"
-json_check "c['e2e/ctr1']['engine'] == 'containerd' and c['e2e/ctr1']['runtime'].endswith('runc')" "containerd task found with its runtime"
+json_check "c['e2e/$CTR1']['engine'] == 'containerd' and c['e2e/$CTR1']['runtime'].endswith('runc')" "containerd task found with its runtime"
 json_check "len([r for r in j['containers'] if r['engine'] == 'docker']) == 4" "docker containers once each"
 json_check "j['summary']['compliant'] >= 1 and j['summary']['noncompliant'] >= 3" "summary"
 [[ $HAVE_PODMAN -eq 1 ]] && json_check "c['pmtest']['engine'] == 'podman' and c['pmtest']['bundle'] != ''" "podman container found with its bundle"

@@ -25,6 +25,13 @@ fail() {
   E2E_FAILED=1
 }
 
+# A failure the rest of the test cannot go on from (an engine that is installed but did not
+# start is a failure, not a skip: a skip is for what is absent).
+e2e_abort() {
+  fail "$*"
+  exit 1
+}
+
 pass() { echo "ok: $*"; }
 
 # Runs "$@", expecting success.
@@ -61,6 +68,10 @@ expect_file() {
 e2e_init() {
   [[ $(id -u) -eq 0 ]] || e2e_skip "end-to-end tests need root (they start real engines)"
   E2E_DIR=$(mktemp -d /tmp/vfy-e2e.XXXXXX)
+  # Unique per run, for names that land outside E2E_DIR: containerd's shim keeps runc state
+  # in /run/containerd/runc/<namespace>/<id> and ctr's cgroup is /<namespace>/<id>, whichever
+  # containerd started it, so fixed ids would collide between overlapping or leftover runs.
+  E2E_RUN_ID=${E2E_DIR##*.}
   chmod 755 "$E2E_DIR"
   CFG="$E2E_DIR/cfg"
   mkdir -p "$CFG" "$E2E_DIR/canary"
@@ -105,7 +116,7 @@ TOML
   E2E_PIDS+=($!)
   echo $! > "$dir/pid"
   e2e_wait_for 30 ctr --address "$dir/c.sock" version || {
-    cat "$dir/containerd.log"; e2e_skip "private containerd did not start"; }
+    cat "$dir/containerd.log"; e2e_abort "private containerd did not start"; }
 }
 
 # Starts a private dockerd with daemon.json $E2E_DIR/daemon.json (created if absent).
@@ -123,14 +134,19 @@ e2e_start_docker() {
   DOCKERD_PID=$!
   E2E_PIDS+=($DOCKERD_PID)
   export DOCKER_HOST="unix://$d/docker.sock"
-  e2e_wait_for 60 "$DOCKER_CLI" version || { tail -30 "$d/dockerd.log"; e2e_skip "private dockerd did not start"; }
+  e2e_wait_for 60 "$DOCKER_CLI" version || { tail -30 "$d/dockerd.log"; e2e_abort "private dockerd did not start"; }
   DOCKER_DATA="$d/data"
 }
 
-# Sends SIGHUP so dockerd re-reads daemon.json (runtimes, default-runtime).
+# Sends SIGHUP so dockerd re-reads daemon.json (runtimes, default-runtime) and waits until it
+# has: dockerd applies the reload in a goroutine and logs "Reloaded configuration" when done
+# (moby daemon/reload.go), so a fixed sleep could run the next command on the old config.
 e2e_reload_docker() {
+  local log="$E2E_DIR/docker/dockerd.log" before
+  before=$(grep -c 'Reloaded configuration' "$log")
   kill -HUP "$DOCKERD_PID"
-  sleep 1
+  e2e_wait_for 30 sh -c "[ \$(grep -c 'Reloaded configuration' '$log') -gt $before ]" \
+    || { tail -20 "$log"; e2e_abort "dockerd did not reload daemon.json"; }
 }
 
 d() { "$DOCKER_CLI" "$@"; }
