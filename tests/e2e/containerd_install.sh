@@ -46,7 +46,7 @@ if e2e_wait_for 30 ctr --address "$D/c.sock" version; then
 else
   fail "containerd did not start with the merged config: $(tail -5 "$D/containerd.log")"
 fi
-kill "${E2E_PIDS[-1]}"; wait "${E2E_PIDS[-1]}" 2> /dev/null; unset 'E2E_PIDS[-1]'
+e2e_stop_pid "${E2E_PIDS[-1]}"
 
 e2e_log "uninstall restores the original"
 expect_ok vctl uninstall containerd

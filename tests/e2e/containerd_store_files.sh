@@ -52,7 +52,6 @@ writer() {
 writer > /dev/null 2>&1 &
 WRITER=$!
 E2E_PIDS+=("$WRITER")
-e2e_extra_cleanup() { kill "$WRITER" 2> /dev/null; }
 
 wrong=0 errors=0 checks=0
 for i in $(seq 1 60); do
@@ -67,7 +66,7 @@ for i in $(seq 1 12); do
   if "${C[@]}" run --rm --runc-binary "$VERIFIED_RUNTIME" docker.io/library/app:1 "busy-$E2E_RUN_ID-$i" \
        echo ran > /dev/null 2>&1; then runs_ok=$((runs_ok + 1)); fi
 done
-kill "$WRITER"; wait "$WRITER" 2> /dev/null; unset 'E2E_PIDS[-1]'
+e2e_stop_pid "$WRITER"
 rounds=$(cat "$E2E_DIR/writer-rounds" 2> /dev/null)
 rounds=${rounds:-0}
 echo "writer: $rounds rounds (5 commits each); checks: $checks, wrong: $wrong, errors: $errors; runs allowed: $runs_ok/12"

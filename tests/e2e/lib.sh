@@ -149,6 +149,15 @@ e2e_reload_docker() {
     || { tail -20 "$log"; e2e_abort "dockerd did not reload daemon.json"; }
 }
 
+# e2e_stop_pid PID: stops a process the test started (and registered in E2E_PIDS) before the
+# end, and forgets it, so the cleanup does not signal a PID the kernel may have reused.
+e2e_stop_pid() {
+  kill "$1" 2> /dev/null; wait "$1" 2> /dev/null
+  local i
+  for i in "${!E2E_PIDS[@]}"; do [[ ${E2E_PIDS[$i]} == "$1" ]] && unset "E2E_PIDS[$i]"; done
+  E2E_PIDS=("${E2E_PIDS[@]}")
+}
+
 d() { "$DOCKER_CLI" "$@"; }
 
 # e2e_build_image TAG [DOCKERFILE LINES...]: FROM scratch + busybox-static, offline.
