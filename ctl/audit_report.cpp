@@ -125,7 +125,10 @@ void PrintAuditTable(std::FILE* out, const AuditReport& report, bool layers) {
     std::string row;
     for (size_t i = 0; i < 7; ++i) {
       std::string cell = lines[k].cols[i];
-      if (cell.size() > 40) cell = cell.substr(0, 39) + "~";
+      if (cell.size() > 40) {
+        cell.resize(39);  // in place: `substr + "~"` trips GCC 12's PR105329 at -O3
+        cell += '~';
+      }
       row += fmt::format("{:<{}}  ", cell, width[i]);
     }
     fmt::print(out, "{}{}\n", row, lines[k].reasons);

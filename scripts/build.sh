@@ -1,6 +1,14 @@
 #!/bin/bash
-# Configures and builds into ./build (Release with debug info).
+# Configures and builds.
+#   scripts/build.sh                              RelWithDebInfo into ./build (what the tests use)
+#   scripts/build.sh TYPE [DIR] [CMAKE_ARGS...]   another build type (Debug, Release, MinSizeRel)
+# CXX=clang++ scripts/build.sh Debug build-clang  builds with clang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
-cmake --build build -j"$(nproc)"
+type=${1:-RelWithDebInfo}
+dir=${2:-build}
+shift $(($# < 2 ? $# : 2))
+launcher=()
+if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${launcher[@]}" "$@" > /dev/null
+cmake --build "$dir" -j"$(nproc)"

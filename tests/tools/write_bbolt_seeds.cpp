@@ -34,7 +34,11 @@ bool WriteSeeds(const std::string& dir) {
   c.Put("spec", std::string(1500, 's'));  // an overflow run at 512-byte pages
   auto& img = t.Path({"v1", "default", "images", "docker.io/library/app:1", "target"});
   img.Put("digest", "sha256:" + std::string(64, 'a')).Put("mediatype", "x").Put("size", "\x02");
-  for (int i = 0; i < 40; ++i) t.Path({"v1", "default", "leases"}).Put("l" + std::to_string(i), "");
+  for (int i = 0; i < 40; ++i) {
+    std::string lease = "l";  // appended: `"l" + to_string` trips GCC 12's PR105329 at -O3
+    lease += std::to_string(i);
+    t.Path({"v1", "default", "leases"}).Put(lease, "");
+  }
   BoltLayout inline_small;
   inline_small.page_size = 512;
   inline_small.max_leaf_keys = 6;

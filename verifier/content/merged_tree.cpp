@@ -92,7 +92,10 @@ std::string CleanAbsolutePath(std::string_view path) {
     pos = slash + 1;
   }
   std::string out;
-  for (auto c : parts) out += "/" + std::string(c);
+  for (auto c : parts) {
+    out += '/';
+    out.append(c);
+  }
   return out.empty() ? "/" : out;
 }
 

@@ -85,7 +85,9 @@ std::vector<std::string_view> SortedRunAround(std::string_view b, size_t at) {
 std::vector<std::string_view> FindAppletTable(std::string_view b) {
   std::vector<std::string_view> best;
   for (auto anchor : kBusyBoxAnchors) {
-    std::string needle = std::string(1, '\0') + std::string(anchor) + '\0';
+    std::string needle(1, '\0');  // built by append: see PR105329 note in sealed_process.cpp
+    needle.append(anchor);
+    needle.push_back('\0');
     size_t pos = 0;
     int tries = 0;
     // Bounded: an adversarial file with millions of "\0sh\0" costs at most this many runs.

@@ -36,7 +36,8 @@ Result<ContainerdFiles> ContainerdFiles::Open(const std::string& root) {
 }
 
 Result<bbolt::Db> ContainerdFiles::OpenSnapshotDb() const {
-  return bbolt::Db::Open(dir, std::string(kOverlayfsRoot) + "/metadata.db");
+  // fmt: see the PR105329 note in containerd_root.cpp.
+  return bbolt::Db::Open(dir, fmt::format("{}/metadata.db", kOverlayfsRoot));
 }
 
 std::string ContainerdFiles::SnapshotterRoot() const { return root + "/" + kOverlayfsRoot; }

@@ -107,7 +107,9 @@ Result<std::string> RootFromBundle(const std::string& bundle_dir, const TaskBund
   VERIFIED_ASSIGN_OR_RETURN(Dir bundle, Dir::Open(bundle_dir));
   VERIFIED_ASSIGN_OR_WRAP(std::string work, bundle.ReadLink("work"),
                           "containerd bundle {}: the work link to containerd's root", bundle_dir);
-  std::string suffix = "/" + std::string(kTaskDir) + "/" + tb.ns + "/" + tb.id;
+  // fmt, not a chain of operator+: GCC 12 at -O3 reports a false -Wstringop-overflow on
+  // such chains (gcc.gnu.org/PR105329), which -Werror turns into a broken Release build.
+  std::string suffix = fmt::format("/{}/{}/{}", kTaskDir, tb.ns, tb.id);
   if (work.empty() || work.front() != '/' || work.size() <= suffix.size() ||
       work.compare(work.size() - suffix.size(), suffix.size(), suffix) != 0 ||
       work.find("/../") != std::string::npos) {
