@@ -113,6 +113,17 @@ std::optional<uint64_t> NonNegative(const nlohmann::json* v) {
   return std::nullopt;
 }
 
+// The spec's numeric process.user: false when it is missing or not two non-negative integers.
+bool NumericUser(const nlohmann::json* user, uint64_t& uid, uint64_t& gid) {
+  if (user == nullptr) return false;
+  auto u = NonNegative(JsonAt(*user, {"uid"}));
+  auto g = NonNegative(JsonAt(*user, {"gid"}));
+  if (!u.has_value() || !g.has_value()) return false;
+  uid = u.value();
+  gid = g.value();
+  return true;
+}
+
 void CheckUser(const nlohmann::json& process, const ImageIntent& img,
                std::vector<std::string>& out) {
   const ImageUser& want = img.user;
@@ -121,14 +132,15 @@ void CheckUser(const nlohmann::json& process, const ImageIntent& img,
     return;
   }
   const nlohmann::json* user = JsonAt(process, {"user"});
-  auto uid = user != nullptr ? NonNegative(JsonAt(*user, {"uid"})) : std::nullopt;
-  auto gid = user != nullptr ? NonNegative(JsonAt(*user, {"gid"})) : std::nullopt;
-  if (!uid || !gid) {
+  // Plain integers once known: GCC 12 at -Os reports a false -Wmaybe-uninitialized when an
+  // engaged std::optional is formatted after the emptiness check.
+  uint64_t uid = 0, gid = 0;
+  if (!NumericUser(user, uid, gid)) {
     out.push_back("process.user has no numeric uid and gid");
     return;
   }
-  if (*uid != want.uid || *gid != want.gid) {
-    out.push_back(fmt::format("user uid {} gid {} differs from the image's user {}", *uid, *gid,
+  if (uid != want.uid || gid != want.gid) {
+    out.push_back(fmt::format("user uid {} gid {} differs from the image's user {}", uid, gid,
                               want.Describe()));
     return;
   }

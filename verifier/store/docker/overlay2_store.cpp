@@ -109,7 +109,10 @@ Result<std::optional<ResolvedImage>> DockerOverlay2Store::Resolve(
     const ContainerContext& ctx) const {
   auto split = SplitOverlay2Rootfs(ctx.rootfs);
   if (!split) return std::optional<ResolvedImage>();
-  const auto& [data_root, mount_id] = *split;
+  // Named references, not a structured binding: the lambda below captures data_root, which
+  // clang accepts for structured bindings only from version 16 (P1091R3).
+  const std::string& data_root = split->first;
+  const std::string& mount_id = split->second;
   struct stat st;
   std::string marker = data_root + "/image/overlay2/layerdb";
   if (stat(marker.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
