@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "verifier/core/go_json_keys.h"
 #include "verifier/core/json.h"
 #include "verifier/fs/dir.h"
 
@@ -14,6 +15,10 @@ std::string Spec::Annotation(const std::string& key) const {
 }
 
 Result<Spec> ParseSpec(std::string_view text) {
+  // runc reads this file with Go's encoding/json (runc utils.go loadSpec: json.NewDecoder),
+  // which folds key case and lets a later duplicate win: refuse every document where that
+  // reading and ours could differ, before looking at any field.
+  VERIFIED_RETURN_IF_ERROR(CheckGoJsonKeys(text, "config.json"));
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, "config.json"));
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "config.json is not a JSON object");
   Spec spec;
