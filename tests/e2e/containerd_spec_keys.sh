@@ -6,7 +6,8 @@
 # re-encodes --config) can append "Process", "Root" or "Mounts" after the approved keys:
 #  1. with plain runc, each appended key really wins (the attack is real);
 #  2. under verified, each is refused with the duplicate-key message and nothing runs;
-#  3. the same spec bytes without the duplicate run (positive control).
+#  3. the same spec bytes without the duplicate run (positive control);
+#  4. "Mounts" with no "mounts" (no duplicate at all) is taken by runc, refused by verified.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/oci_image.sh"
 e2e_init
@@ -57,15 +58,16 @@ done
 
 n=0
 # create NAME RUNTIME_BINARY KIND [KEY JSON]: container ID from the helper's spec (canary name,
-# own cgroup), its bytes followed by `,"KEY":JSON` when given, stored as they are.
+# own cgroup, then the jq filter $EDIT if set, with $b the canary bind), its bytes followed by
+# `,"KEY":JSON` when given, stored as they are.
 create() {
   local name=$1 bin=$2 kind=$3 key=${4:-} extra=${5:-} helper=bound text
   [[ $kind == Mounts ]] && helper=unbound
   n=$((n + 1))
   ID="e2e-$E2E_RUN_ID-$n"
   BASE="$E2E_DIR/$ID.base.json"
-  jq -c --arg id "$ID" --arg name "$name" \
-    '.process.env += ["CANARY_NAME=" + $name] | .linux.cgroupsPath = "/default/" + $id' \
+  jq -c --arg id "$ID" --arg name "$name" --argjson b "$BIND" \
+    '.process.env += ["CANARY_NAME=" + $name] | .linux.cgroupsPath = "/default/" + $id | '"${EDIT:-.}" \
     "$E2E_DIR/$helper.json" > "$BASE"
   text=$(cat "$BASE")
   if [[ -n $key ]]; then text="${text%\}},\"$key\":$extra}"; fi
@@ -137,3 +139,16 @@ expect_fail start
 expect_contains "$LAST_OUT" "has keys \"mounts\" and \"mount\\u017F\""
 expect_no_file "$E2E_DIR/canary/verified-longs"
 done_with
+
+e2e_log "\"Mounts\" alone, no \"mounts\": no duplicate, but runc takes it for \"mounts\""
+EDIT='.Mounts = .mounts + [$b] | del(.mounts)'
+create "plain-alone" "$RUNC" Mounts
+expect_ok start
+expect_file "$E2E_DIR/canary/plain-alone"
+done_with
+create "verified-alone" "$VERIFIED_RUNTIME" Mounts
+expect_fail start
+expect_contains "$LAST_OUT" "the top-level object has key \"Mounts\", which runc's decoder takes for the OCI field \"mounts\""
+expect_no_file "$E2E_DIR/canary/verified-alone"
+done_with
+unset EDIT

@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstdlib>
 
+#include "verifier/bundle/spec_keys.h"
 #include "verifier/core/go_json_keys.h"
 #include "verifier/core/json.h"
 #include "verifier/fs/dir.h"
@@ -21,6 +22,7 @@ Result<Spec> ParseSpec(std::string_view text) {
   VERIFIED_RETURN_IF_ERROR(CheckGoJsonKeys(text, "config.json"));
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, "config.json"));
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "config.json is not a JSON object");
+  VERIFIED_RETURN_IF_ERROR(CheckSpecKeySpelling(j));
   Spec spec;
   auto root = j.find("root");
   if (root == j.end() || !root->is_object()) {
