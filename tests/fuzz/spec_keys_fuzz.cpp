@@ -1,8 +1,9 @@
 // Fuzz target: the strict config.json loader (verifier/bundle/spec.h ParseSpec, which runs
-// CheckGoJsonKeys first). Property: whenever the loader accepts a document, an independent
-// check over nlohmann's own parse (a parser callback, which sees every key before duplicates
-// collapse) finds no object with two keys that Go's encoding/json would decode as one, and no
-// NUL in any key or string. A violation aborts, which the fuzz driver reports as a crash.
+// ParseJsonAsGo, checking keys on the parser callback's events). Property: whenever the loader
+// accepts a document, an independent check over nlohmann's SAX events (which see every key
+// before duplicates collapse) finds no object with two keys that Go's encoding/json would
+// decode as one, and no NUL in any key or string. A violation aborts, which the fuzz driver
+// reports as a crash.
 #include <cstdint>
 #include <cstdlib>
 #include <set>
@@ -39,29 +40,48 @@ std::u32string Fold(const std::string& s) {
 
 bool HasNul(const std::string& s) { return s.find('\0') != std::string::npos; }
 
+// SAX handler: one key set per open object or array; any violation aborts.
+struct Independent {
+  using json = nlohmann::json;
+  std::vector<std::set<std::u32string>> open;
+  bool null() { return true; }
+  bool boolean(bool) { return true; }
+  bool number_integer(json::number_integer_t) { return true; }
+  bool number_unsigned(json::number_unsigned_t) { return true; }
+  bool number_float(json::number_float_t, const json::string_t&) { return true; }
+  bool binary(json::binary_t&) { return true; }
+  bool string(json::string_t& s) {
+    if (HasNul(s)) abort();
+    return true;
+  }
+  bool start_object(std::size_t) { return Push(); }
+  bool start_array(std::size_t) { return Push(); }
+  bool end_object() { return Pop(); }
+  bool end_array() { return Pop(); }
+  bool key(json::string_t& k) {
+    if (HasNul(k) || !open.back().insert(Fold(k)).second) abort();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+    abort();  // the loader accepted what nlohmann cannot parse
+  }
+  bool Push() {
+    open.emplace_back();
+    return true;
+  }
+  bool Pop() {
+    open.pop_back();
+    return true;
+  }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto spec = verified::ParseSpec(text);
   if (!spec.ok()) return 0;
-  std::vector<std::set<std::u32string>> objects;  // one key set per open object or array
-  auto check = [&](int, nlohmann::json::parse_event_t ev, nlohmann::json& j) {
-    using E = nlohmann::json::parse_event_t;
-    if (ev == E::object_start || ev == E::array_start) objects.emplace_back();
-    if (ev == E::object_end || ev == E::array_end) objects.pop_back();
-    if (ev == E::key) {
-      const auto& k = j.get_ref<const std::string&>();
-      if (HasNul(k) || !objects.back().insert(Fold(k)).second) abort();
-    }
-    if (ev == E::value && j.is_string() && HasNul(j.get_ref<const std::string&>())) abort();
-    return true;
-  };
-  try {
-    nlohmann::json parsed = nlohmann::json::parse(text.begin(), text.end(), check);
-    (void)parsed;
-  } catch (const nlohmann::json::exception&) {
-    abort();  // the loader accepted what nlohmann cannot parse
-  }
+  Independent check;
+  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &check)) abort();
   return 0;
 }

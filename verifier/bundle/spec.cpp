@@ -19,8 +19,7 @@ Result<Spec> ParseSpec(std::string_view text) {
   // runc reads this file with Go's encoding/json (runc utils.go loadSpec: json.NewDecoder),
   // which folds key case and lets a later duplicate win: refuse every document where that
   // reading and ours could differ, before looking at any field.
-  VERIFIED_RETURN_IF_ERROR(CheckGoJsonKeys(text, "config.json"));
-  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, "config.json"));
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonAsGo(text, "config.json"));
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "config.json is not a JSON object");
   VERIFIED_RETURN_IF_ERROR(CheckSpecKeySpelling(j));
   Spec spec;

@@ -60,9 +60,9 @@ struct Frame {
   std::unordered_map<std::string, std::string> folded;  // GoFoldKey -> the key as written
 };
 
-// SAX handler for nlohmann::json::sax_parse: one frame per open object or array. Each key is
-// checked against the earlier keys of its own object only, so arrays of objects are checked
-// element by element.
+// Driven by the events of nlohmann's DOM parser (its parser callback), so the document is
+// lexed once: one frame per open object or array. Each key is checked against the earlier
+// keys of its own object only, so arrays of objects are checked element by element.
 class KeyChecker {
  public:
   using json = nlohmann::json;
@@ -71,12 +71,25 @@ class KeyChecker {
 
   std::optional<Error>& error() { return error_; }
 
-  bool null() { return Scalar(); }
-  bool boolean(bool) { return Scalar(); }
-  bool number_integer(json::number_integer_t) { return Scalar(); }
-  bool number_unsigned(json::number_unsigned_t) { return Scalar(); }
-  bool number_float(json::number_float_t, const json::string_t&) { return Scalar(); }
-  bool binary(json::binary_t&) { return Scalar(); }
+  /// One parser event; false once the document is refused.
+  bool Event(json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        return Open(true);
+      case json::parse_event_t::array_start:
+        return Open(false);
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        return Close();
+      case json::parse_event_t::key:
+        return key(parsed.get_ref<json::string_t&>());
+      case json::parse_event_t::value:
+        return parsed.is_string() ? string(parsed.get_ref<json::string_t&>()) : Scalar();
+    }
+    return true;
+  }
+
+ private:
   bool string(json::string_t& s) {
     if (s.find(kNul) == std::string::npos) return Scalar();
     return Fail(ErrorKind::kParse,
@@ -84,10 +97,6 @@ class KeyChecker {
                             "and C cuts: refused",
                             what_, PointerOr(NextPointer(), "the top level")));
   }
-  bool start_object(std::size_t) { return Open(true); }
-  bool start_array(std::size_t) { return Open(false); }
-  bool end_object() { return Close(); }
-  bool end_array() { return Close(); }
   bool key(json::string_t& k) {
     Frame& f = stack_.back();
     if (k.find(kNul) != std::string::npos) {
@@ -111,11 +120,6 @@ class KeyChecker {
     f.last_key = k;
     return true;
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
-    return Fail(ErrorKind::kParse, fmt::format("{}: malformed JSON: {}", what_, e.what()));
-  }
-
- private:
   static std::string PointerOr(const std::string& p, const char* top) {
     return p.empty() ? std::string(top) : p;
   }
@@ -215,16 +219,26 @@ std::string QuoteJsonKey(std::string_view s, size_t max_chars) {
   return out + "\"";
 }
 
-Status CheckGoJsonKeys(std::string_view text, std::string_view what, size_t max_depth) {
+Result<nlohmann::json> ParseJsonAsGo(std::string_view text, std::string_view what,
+                                     size_t max_depth) {
+  struct Refused {};  // thrown from the callback: stops the parser at the first refusal
   KeyChecker checker(what, max_depth);
-  bool ok = false;
   try {
-    ok = nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &checker);
+    return nlohmann::json::parse(text.begin(), text.end(),
+                                 [&](int, nlohmann::json::parse_event_t e, nlohmann::json& j) {
+                                   if (!checker.Event(e, j)) throw Refused{};
+                                   return true;
+                                 });
+  } catch (const Refused&) {
+    return std::move(*checker.error());
   } catch (const nlohmann::json::exception& e) {
     return MakeError(ErrorKind::kParse, "{}: malformed JSON: {}", what, e.what());
   }
-  if (checker.error()) return std::move(*checker.error());
-  if (!ok) return MakeError(ErrorKind::kParse, "{}: malformed JSON", what);
+}
+
+Status CheckGoJsonKeys(std::string_view text, std::string_view what, size_t max_depth) {
+  auto parsed = ParseJsonAsGo(text, what, max_depth);
+  if (!parsed.ok()) return std::move(parsed).error();
   return Ok();
 }
 

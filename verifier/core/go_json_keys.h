@@ -24,10 +24,17 @@ std::string GoFoldKey(std::string_view key);
 /// after `max_chars` characters.
 std::string QuoteJsonKey(std::string_view s, size_t max_chars = 64);
 
-/// Scans `text` (one JSON value) and fails with kParse, naming `what` and the JSON pointer of
-/// the object, when any object has two keys with equal GoFoldKey (exact duplicates included),
-/// or when any key or string value contains NUL (U+0000); kTooLarge past `max_depth` levels;
-/// kParse on malformed JSON. Never throws.
+/// Parses `text` (one JSON value) as ParseJson does, in the same single pass failing with
+/// kParse, naming `what` and the JSON pointer of the object, when any object has two keys with
+/// equal GoFoldKey (exact duplicates included), or when any key or string value contains NUL
+/// (U+0000); kTooLarge past `max_depth` levels; kParse on malformed JSON. Never throws.
+Result<nlohmann::json> ParseJsonAsGo(std::string_view text, std::string_view what,
+                                     size_t max_depth = kMaxJsonDepth);
+
+/// ParseJsonAsGo without the document: scans `text` (one JSON value) and fails with kParse, naming
+/// `what` and the JSON pointer of the object, when any object has two keys with equal GoFoldKey
+/// (exact duplicates included), or when any key or string value contains NUL (U+0000); kTooLarge
+/// past `max_depth` levels; kParse on malformed JSON. Never throws.
 Status CheckGoJsonKeys(std::string_view text, std::string_view what,
                        size_t max_depth = kMaxJsonDepth);
 
