@@ -4,6 +4,8 @@
 #include <iterator>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+#include <vector>
 
 #include "verifier/core/go_json_keys.h"
 
@@ -48,10 +50,11 @@ constexpr std::string_view kOciFields[] = {
     "op", "closID", "l3CacheSchema", "memBwSchema", "schemata", "enableCMT", "enableMBM",
     "enableMonitoring", "domain"};
 
-// Objects whose keys are data (Go maps: matched exactly, as we read them), by JSON pointer.
-constexpr std::string_view kMapObjects[] = {"/annotations", "/linux/sysctl",
-                                            "/linux/resources/unified", "/linux/netDevices",
-                                            "/linux/timeOffsets"};
+const std::unordered_set<std::string_view>& ExactFields() {
+  static const auto* s =
+      new std::unordered_set<std::string_view>(std::begin(kOciFields), std::end(kOciFields));
+  return *s;
+}
 
 const std::unordered_map<std::string, std::string_view>& FoldedFields() {
   static const auto* m = [] {
@@ -62,16 +65,41 @@ const std::unordered_map<std::string, std::string_view>& FoldedFields() {
   return *m;
 }
 
-Status Walk(const nlohmann::json& j, const std::string& pointer) {
+// Objects whose keys are data (Go maps: matched exactly, as we read them): annotations,
+// linux.sysctl, linux.netDevices, linux.timeOffsets, linux.resources.unified.
+bool IsMapObject(const std::vector<std::string>& path) {
+  switch (path.size()) {
+    case 1:
+      return path[0] == "annotations";
+    case 2:
+      return path[0] == "linux" &&
+             (path[1] == "sysctl" || path[1] == "netDevices" || path[1] == "timeOffsets");
+    case 3:
+      return path[0] == "linux" && path[1] == "resources" && path[2] == "unified";
+    default:
+      return false;
+  }
+}
+
+std::string Where(const std::vector<std::string>& path) {
+  if (path.empty()) return "the top-level object";
+  std::string out = "object at ";
+  for (const auto& seg : path) out += "/" + seg;
+  return out;
+}
+
+Status Walk(const nlohmann::json& j, std::vector<std::string>& path) {
   if (j.is_array()) {
     for (size_t i = 0; i < j.size(); ++i) {
-      VERIFIED_RETURN_IF_ERROR(Walk(j[i], pointer + "/" + std::to_string(i)));
+      path.push_back(std::to_string(i));
+      Status st = Walk(j[i], path);
+      path.pop_back();
+      VERIFIED_RETURN_IF_ERROR(std::move(st));
     }
     return Ok();
   }
   if (!j.is_object()) return Ok();
-  bool map =
-      std::find(std::begin(kMapObjects), std::end(kMapObjects), pointer) != std::end(kMapObjects);
+  bool map = IsMapObject(path);
   for (const auto& [key, value] : j.items()) {
     if (!map) {
       if (auto field = OciFieldMisspelledAs(key); !field.empty()) {
@@ -79,12 +107,14 @@ Status Walk(const nlohmann::json& j, const std::string& pointer) {
                          "config.json: {} has key {}, which runc's decoder takes for the OCI "
                          "field \"{}\" (it matches keys case-insensitively) while verified reads "
                          "\"{}\" only: refused",
-                         pointer.empty() ? "the top-level object" : "object at " + pointer,
-                         QuoteJsonKey(key), field, field);
+                         Where(path), QuoteJsonKey(key), field, field);
       }
     }
-    // Path segments are only compared with kMapObjects: no pointer escaping needed.
-    VERIFIED_RETURN_IF_ERROR(Walk(value, pointer + "/" + key));
+    if (!value.is_structured()) continue;
+    path.push_back(key);
+    Status st = Walk(value, path);
+    path.pop_back();
+    VERIFIED_RETURN_IF_ERROR(std::move(st));
   }
   return Ok();
 }
@@ -92,11 +122,15 @@ Status Walk(const nlohmann::json& j, const std::string& pointer) {
 }  // namespace
 
 std::string_view OciFieldMisspelledAs(std::string_view key) {
+  if (ExactFields().count(key) != 0) return {};  // the common case, without folding
   auto it = FoldedFields().find(GoFoldKey(key));
   if (it == FoldedFields().end() || it->second == key) return {};
   return it->second;
 }
 
-Status CheckSpecKeySpelling(const nlohmann::json& doc) { return Walk(doc, ""); }
+Status CheckSpecKeySpelling(const nlohmann::json& doc) {
+  std::vector<std::string> path;
+  return Walk(doc, path);
+}
 
 }  // namespace verified
