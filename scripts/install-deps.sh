@@ -9,6 +9,8 @@ PKGS=(
   # engines driven by the end-to-end tests
   docker.io containerd runc crun podman skopeo umoci busybox-static
   uidmap fuse-overlayfs iptables python3 jq procps util-linux
+  # a containerd API client that stores spec bytes verbatim (e2e containerd_spec_keys)
+  python3-grpcio
   # sealed images: static test program, seccomp base profile, a second multi-call binary
   libc6-dev golang-github-containers-common toybox
 )

@@ -3,6 +3,8 @@
 #include <climits>
 #include <cstdlib>
 
+#include "verifier/bundle/spec_keys.h"
+#include "verifier/core/go_json_keys.h"
 #include "verifier/core/json.h"
 #include "verifier/fs/dir.h"
 
@@ -14,8 +16,12 @@ std::string Spec::Annotation(const std::string& key) const {
 }
 
 Result<Spec> ParseSpec(std::string_view text) {
-  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, "config.json"));
+  // runc reads this file with Go's encoding/json (runc utils.go loadSpec: json.NewDecoder),
+  // which folds key case and lets a later duplicate win: refuse every document where that
+  // reading and ours could differ, before looking at any field.
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonAsGo(text, "config.json"));
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "config.json is not a JSON object");
+  VERIFIED_RETURN_IF_ERROR(CheckSpecKeySpelling(j));
   Spec spec;
   auto root = j.find("root");
   if (root == j.end() || !root->is_object()) {

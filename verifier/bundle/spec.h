@@ -24,8 +24,12 @@ struct Spec {
   std::string Annotation(const std::string& key) const;
 };
 
-/// Parses config.json text. Fails with kParse when it is not an object, lacks root.path, or
-/// has annotations that are not strings (the OCI spec requires string values).
+/// Parses config.json text: the one loader of runtime specs, so what is checked is what runc
+/// runs. Fails with kParse when any object has two keys that runc's Go decoder would take as
+/// one (equal, or equal under Go's case folding: see CheckGoJsonKeys), when a key or string
+/// contains NUL, when a key is a spelling of an OCI field other than its own ("Mounts": see
+/// CheckSpecKeySpelling), when it is not an object, lacks root.path, or has annotations that are
+/// not strings (the OCI spec requires string values).
 Result<Spec> ParseSpec(std::string_view text);
 
 /// Reads and parses `<bundle>/config.json` (size-limited, no symlink at the last component).
