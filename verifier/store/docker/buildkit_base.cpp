@@ -3,6 +3,8 @@
 #include <set>
 
 #include "verifier/fs/dir.h"
+#include "verifier/image/digest.h"
+#include "verifier/image/image_config.h"
 #include "verifier/store/docker/limits.h"
 #include "verifier/store/docker/overlay2_store.h"
 #include "verifier/store/docker/repositories.h"
@@ -31,11 +33,27 @@ Result<std::set<std::string>> TaggedImageIds(const std::string& data_root) {
   return ids;
 }
 
-// True when the image's layers, bottom first, are exactly the first layers of `bottom_up`.
-bool IsBottomPrefix(const ResolvedImage& img, const std::vector<std::string>& bottom_up) {
-  if (img.layers.empty() || img.layers.size() > bottom_up.size()) return false;
-  for (size_t i = 0; i < img.layers.size(); ++i) {
-    if (img.layers[i].layer_id != bottom_up[i]) return false;
+// The chainIDs of a stored image, from its config (hashed against the ID first).
+Result<std::vector<std::string>> ChainOf(const Dir& imgdir, const std::string& image_id) {
+  std::string rel = "imagedb/content/sha256/" + std::string(DigestHex(image_id));
+  VERIFIED_ASSIGN_OR_WRAP(std::string text, imgdir.ReadFile(rel, kMaxImageConfigBytes), "image {}",
+                          image_id);
+  VERIFIED_RETURN_IF_ERROR(CheckDigest(text, image_id, "imagedb config of " + image_id));
+  VERIFIED_ASSIGN_OR_RETURN(ImageConfig cfg, ParseImageConfig(text, "image config " + image_id));
+  return ChainIds(cfg.diff_ids);
+}
+
+// True when the layers of `chain` (their layerdb cache-ids, bottom first) are exactly the
+// first dirs of `bottom_up`. Reads one cache-id per layer up to the first difference, so
+// images that are not the base cost little; the winner is then walked in full.
+Result<bool> IsBottomPrefix(const Dir& layerdb, const std::vector<std::string>& chain,
+                            const std::vector<std::string>& bottom_up) {
+  if (chain.empty() || chain.size() > bottom_up.size()) return false;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    std::string rel = "sha256/" + std::string(DigestHex(chain[i])) + "/cache-id";
+    VERIFIED_ASSIGN_OR_WRAP(std::string cache_id, layerdb.ReadFile(rel, kMaxIdFileBytes),
+                            "layer {}", chain[i]);
+    if (cache_id != bottom_up[i]) return false;
   }
   return true;
 }
@@ -45,34 +63,40 @@ bool IsBottomPrefix(const ResolvedImage& img, const std::vector<std::string>& bo
 Result<BuildBase> FindBuildBase(const std::string& data_root,
                                 const std::vector<std::string>& bottom_up) {
   VERIFIED_ASSIGN_OR_RETURN(std::set<std::string> ids, TaggedImageIds(data_root));
-  std::vector<ResolvedImage> best;
+  VERIFIED_ASSIGN_OR_RETURN(Dir imgdir, Dir::Open(data_root + "/image/overlay2"));
+  VERIFIED_ASSIGN_OR_RETURN(Dir layerdb, imgdir.OpenDir("layerdb"));
+  std::vector<std::string> best;  // image IDs whose chain is the longest prefix found
+  size_t best_len = 0;
   for (const auto& id : ids) {
-    VERIFIED_ASSIGN_OR_RETURN(ResolvedImage img, LoadDockerImage(data_root, id));
-    if (!IsBottomPrefix(img, bottom_up)) continue;
-    if (!best.empty() && best.front().layers.size() > img.layers.size()) continue;
-    if (!best.empty() && best.front().layers.size() < img.layers.size()) best.clear();
-    best.push_back(std::move(img));
+    VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> chain, ChainOf(imgdir, id));
+    if (chain.size() < best_len) continue;
+    VERIFIED_ASSIGN_OR_RETURN(bool prefix, IsBottomPrefix(layerdb, chain, bottom_up));
+    if (!prefix) continue;
+    if (chain.size() > best_len) best.clear();
+    best_len = chain.size();
+    best.push_back(id);
   }
   if (best.empty()) {
     return MakeError(ErrorKind::kNotFound,
-                     "its bottom layer is not the first layer of any tagged image in Docker's "
-                     "image store, so the build's base cannot be proven (a base BuildKit pulled "
-                     "itself, or a FROM scratch build)");
+                     "its bottom layers are not the whole layer chain of any tagged image in "
+                     "Docker's image store, so the build's base cannot be proven (a base BuildKit "
+                     "pulled itself, or a FROM scratch build)");
   }
   if (best.size() > 1) {
     std::string which;
-    for (const auto& img : best) {
-      which += (which.empty() ? "" : ", ") +
-               (img.names.empty() ? img.image_id : img.names.front() + " " + img.image_id);
+    for (const auto& id : best) {
+      VERIFIED_ASSIGN_OR_RETURN(ResolvedImage img, LoadDockerImage(data_root, id));
+      which +=
+          (which.empty() ? "" : ", ") + (img.names.empty() ? id : img.names.front() + " " + id);
     }
     return MakeError(ErrorKind::kInconsistent,
                      "its bottom {} layers are the whole layer chain of {} different images "
                      "({}): the mount cannot tell which one the build is FROM (untag all but one)",
-                     best.front().layers.size(), best.size(), which);
+                     best_len, best.size(), which);
   }
   BuildBase base;
-  base.added_layers = bottom_up.size() - best.front().layers.size();
-  base.image = std::move(best.front());
+  VERIFIED_ASSIGN_OR_RETURN(base.image, LoadDockerImage(data_root, best.front()));
+  base.added_layers = bottom_up.size() - base.image.layers.size();
   return base;
 }
 

@@ -25,7 +25,7 @@ struct BuildBase {
 
 /// Finds the tagged image (repositories.json) whose layer chain is the longest bottom-up
 /// prefix of `bottom_up` (overlay2 dir ids of the lowerdirs, bottom layer first).
-/// kNotFound when no tagged image's chain is a prefix (a base BuildKit pulled that Docker's
+/// kNotFound when no tagged image's whole chain is a prefix (a base BuildKit pulled that Docker's
 /// image store does not hold, or a FROM scratch build whose first layer is a COPY);
 /// kInconsistent when several distinct images have that same chain (the mount cannot tell
 /// which one the build is FROM); errors loading any candidate image are returned (fail closed).

@@ -113,7 +113,15 @@ TEST_F(BuildKitStoreTest, UntaggedOrPulledBaseIsRefused) {
   auto pulled = tree_.AddImage({"pulled-os"}, {});  // in layerdb, never tagged
   step_ = AddBuildKitStep(tree_, pulled, 1);
   mounts_ = {step_.mount};
-  EXPECT_NE(ErrorOf().find("not the first layer of any tagged image"), std::string::npos);
+  EXPECT_NE(ErrorOf().find("not the whole layer chain of any tagged image"), std::string::npos);
+}
+
+TEST_F(BuildKitStoreTest, PartOfAnImagesChainIsNoBase) {
+  auto first_only = base_;
+  first_only.links.pop_back();  // the base's bottom layer, then the build's own
+  step_ = AddBuildKitStep(tree_, first_only, 1);
+  mounts_ = {step_.mount};
+  EXPECT_NE(ErrorOf().find("not the whole layer chain of any tagged image"), std::string::npos);
 }
 
 TEST_F(BuildKitStoreTest, ImagesWithTheSameChainAreAmbiguous) {
@@ -128,7 +136,7 @@ TEST_F(BuildKitStoreTest, BaseLayersOutOfOrderAreRefused) {
   std::swap(swapped.links[0], swapped.links[1]);
   step_ = AddBuildKitStep(tree_, swapped, 1);
   mounts_ = {step_.mount};
-  EXPECT_NE(ErrorOf().find("not the first layer of any tagged image"), std::string::npos);
+  EXPECT_NE(ErrorOf().find("not the whole layer chain of any tagged image"), std::string::npos);
 }
 
 TEST_F(BuildKitStoreTest, LowerdirOutsideTheStoreIsRefused) {
