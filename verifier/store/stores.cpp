@@ -1,8 +1,9 @@
 #include "verifier/store/stores.h"
 
-#include "verifier/store/cstorage/cstorage_store.h"
 #include "verifier/store/containerd/containerd_store.h"
 #include "verifier/store/containerd/docker_containerd_store.h"
+#include "verifier/store/cstorage/cstorage_store.h"
+#include "verifier/store/docker/buildkit_store.h"
 #include "verifier/store/docker/overlay2_store.h"
 
 namespace verified {
@@ -10,6 +11,8 @@ namespace verified {
 std::vector<std::unique_ptr<Store>> AllStores() {
   std::vector<std::unique_ptr<Store>> stores;
   stores.push_back(std::make_unique<DockerOverlay2Store>());
+  // Before the containerd resolvers: a BuildKit root.path also ends in "rootfs".
+  stores.push_back(std::make_unique<DockerBuildKitStore>());
   stores.push_back(std::make_unique<ContainersStorageStore>());
   stores.push_back(std::make_unique<DockerContainerdStore>());
   stores.push_back(std::make_unique<ContainerdStore>());

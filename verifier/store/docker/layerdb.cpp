@@ -5,9 +5,20 @@
 
 namespace verified::docker {
 
+bool IsBuildKitId(std::string_view id) {
+  // identity.NewID: 17 random bytes (top bit set) printed in base 36, zero-padded to 25.
+  if (id.size() != 25) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'))) return false;
+  }
+  return true;
+}
+
 bool IsGraphId(std::string_view id) {
   if (id.size() == 69 && id.substr(64) == "-init") id = id.substr(0, 64);
-  return IsHex64(id);
+  // moby builder-next/adapters/snapshot names graphdriver dirs after BuildKit's snapshot ids,
+  // and exporting the build registers those dirs as the image's layers (cache-id) unchanged.
+  return IsHex64(id) || IsBuildKitId(id);
 }
 
 Result<MountRecord> ReadMountRecord(const Dir& layerdb, const std::string& container_id) {

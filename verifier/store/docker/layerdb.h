@@ -32,7 +32,13 @@ Result<std::vector<LayerLocation>> ReadLayerChain(const Dir& layerdb,
                                                   const std::vector<std::string>& diff_ids,
                                                   const std::vector<std::string>& chain_ids);
 
-/// True for a graphdriver id (cache-id, mount-id): 64 lowercase hex, optionally "-init".
+/// True for a graphdriver id (cache-id, mount-id): 64 lowercase hex, optionally "-init", or a
+/// BuildKit snapshot id (see IsBuildKitId): layers of images BuildKit built keep the id of the
+/// snapshot they were made in as their cache-id.
 bool IsGraphId(std::string_view id);
+
+/// True for an id BuildKit makes (moby/buildkit identity.NewID): 25 lowercase base-36
+/// characters. Used for executor directories and graphdriver dirs of BuildKit snapshots.
+bool IsBuildKitId(std::string_view id);
 
 }  // namespace verified::docker

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "unit/support/fake_buildkit_step.h"
 #include "unit/support/fake_docker_tree.h"
 #include "unit/support/temp_dir.h"
 
@@ -63,6 +64,16 @@ TEST_F(Overlay2StoreTest, RelativeLowerdirsAsMobyUsesForLongOptions) {
   auto r = Resolve();
   ASSERT_TRUE(r.ok()) << r.error().What();
   EXPECT_TRUE(r->has_value());
+}
+
+TEST_F(Overlay2StoreTest, ImageBuiltByBuildKitKeepsSnapshotCacheIds) {
+  // Measured on dockerd 20.10: an exported BuildKit layer's cache-id is its snapshot id.
+  testing::UseBuildKitCacheId(tree_, image_, 1);
+  mounts_ = {tree_.MountFor(container_, image_)};
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_EQ((*r)->layers[1].layer_id, image_.cache_ids[1]);
+  EXPECT_EQ((*r)->layers[1].layer_id.size(), 25u);
 }
 
 TEST_F(Overlay2StoreTest, NotMineForOtherPaths) {
