@@ -38,7 +38,9 @@ constexpr const char* kHealthcheckInts[] = {"Interval", "Timeout", "StartPeriod"
                                             "Retries"};
 
 bool IsUnset(const json& v) {
-  return v.is_null() || ((v.is_string() || v.is_array() || v.is_object()) && v.empty());
+  // json::empty() is false for every string, so strings are checked on their own.
+  if (v.is_string()) return v.get_ref<const std::string&>().empty();
+  return v.is_null() || ((v.is_array() || v.is_object()) && v.empty());
 }
 
 Error BadField(const char* key, const char* want) {
