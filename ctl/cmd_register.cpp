@@ -4,6 +4,7 @@
 
 #include "ctl/image_source.h"
 #include "verifier/image/reference.h"
+#include "verifier/image/runtime_config.h"
 #include "verifier/registry/registration_store.h"
 
 namespace verified::ctl {
@@ -14,6 +15,7 @@ struct RegisterArgs {
   std::string engine = "docker";
   std::string root, runroot;
   bool json = false;
+  bool layers_only = false;
 };
 
 void DoRegister(CtlContext& ctx, const RegisterArgs& a) {
@@ -26,6 +28,9 @@ void DoRegister(CtlContext& ctx, const RegisterArgs& a) {
     if (!img.ok()) return ctx.Fail(Wrap(std::move(img).error(), "register {}", typed));
     auto names = RegistrationNames(*img, typed);
     if (!names.ok()) return ctx.Fail(Wrap(std::move(names).error(), "register {}", typed));
+    // Kept so that a refusal of a metadata-only rebuild can name the fields it changed.
+    auto config = ExtractRuntimeConfig(img->config);
+    if (!config.ok()) return ctx.Fail(Wrap(std::move(config).error(), "register {}", typed));
     for (const auto& name : *names) {
       Registration r;
       r.name = name;
@@ -38,15 +43,17 @@ void DoRegister(CtlContext& ctx, const RegisterArgs& a) {
       r.registered_at = NowRfc3339();
       r.registered_by = CurrentUser();
       r.engine = img->engine;
+      r.layers_only = a.layers_only;
+      r.config = *config;
       auto st = store.Put(r);
       if (!st.ok()) return ctx.Fail(Wrap(std::move(st).error(), "register {}", name));
       if (a.json) {
         fmt::print("{}\n", RegistrationToJson(r).dump());
       } else {
         auto ref = ParseReference(name);
-        fmt::print("registered {} ({} layers, top chainID {}, image {})\n",
+        fmt::print("registered {} ({} layers, top chainID {}, image {}{})\n",
                    ref.ok() ? ref->Familiar() : name, r.chain_ids.size(), r.TopChainId(),
-                   r.image_id);
+                   r.image_id, r.layers_only ? "; layers only: any config over them" : "");
       }
     }
   }
@@ -74,11 +81,13 @@ void DoList(CtlContext& ctx, bool json) {
     fmt::print("{}\n", arr.dump(2));
     return;
   }
-  fmt::print("{:<50} {:>6}  {:<20}  {}\n", "NAME", "LAYERS", "REGISTERED", "TOP CHAIN ID");
+  fmt::print("{:<50} {:>6}  {:<20}  {:<7}  {}\n", "NAME", "LAYERS", "REGISTERED", "BINDS",
+             "TOP CHAIN ID");
   for (const auto& r : *all) {
     auto ref = ParseReference(r.name);
-    fmt::print("{:<50} {:>6}  {:<20}  {}\n", ref.ok() ? ref->Familiar() : r.name,
-               r.chain_ids.size(), r.registered_at, r.TopChainId());
+    fmt::print("{:<50} {:>6}  {:<20}  {:<7}  {}\n", ref.ok() ? ref->Familiar() : r.name,
+               r.chain_ids.size(), r.registered_at, r.layers_only ? "layers" : "config",
+               r.TopChainId());
   }
 }
 
@@ -87,7 +96,7 @@ void DoList(CtlContext& ctx, bool json) {
 void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   auto reg_args = std::make_shared<RegisterArgs>();
   auto* reg = app.add_subcommand(
-      "register", "Record the layer chain of local images as approved under their names");
+      "register", "Record local images (layer chain and config) as approved under their names");
   reg->add_option("images", reg_args->images, "image names (or IDs: every tag is registered)")
       ->required();
   reg->add_option("--engine", reg_args->engine, "engine to read the image from")
@@ -95,6 +104,9 @@ void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   reg->add_option("--root", reg_args->root, "podman: storage graph root (as podman --root)");
   reg->add_option("--runroot", reg_args->runroot, "podman: storage run root (as podman --runroot)");
   reg->add_flag("--json", reg_args->json, "print the records as JSON");
+  reg->add_flag("--layers-only", reg_args->layers_only,
+                "approve the layer chain with any image config (entrypoint, env, user, labels, "
+                "healthcheck...): weaker, off by default");
   reg->callback([&ctx, reg_args] { DoRegister(ctx, *reg_args); });
 
   auto names = std::make_shared<std::vector<std::string>>();

@@ -20,7 +20,42 @@ std::string Env(const char* name) {
   return v == nullptr ? std::string() : std::string(v);
 }
 
-Result<ResolvedImage> LookupDocker(const std::string& typed) {
+// Docker's containerd image store (Docker 29's default): the API's image Id is the index or
+// manifest digest, while the runtime proves, and `registered` binds, the config digest. Read
+// the image from containerd's own files (dockerd's namespace "moby") as the runtime does.
+Result<ResolvedImage> FromDockerContainerdStore(const CtlContext& ctx, const ResolvedImage& api) {
+  std::string name;
+  auto typed = ParseReference(api.typed_reference);
+  if (!ParseImageId(api.typed_reference) && typed.ok() && api.typed_confirmed) {
+    name = typed->String();
+  }
+  for (const auto& n : api.names) {
+    if (name.empty() && n.find('@') == std::string::npos) name = n;
+  }
+  CtlContext c = ctx;
+  c.engine = "containerd";
+  if (c.containerd_namespace.empty()) c.containerd_namespace = "moby";
+  auto stored = name.empty() ? Result<ResolvedImage>(MakeError(ErrorKind::kNotFound,
+                                                               "the image has no name to look up"))
+                             : LookupContainerd(c, name);
+  if (!stored.ok()) {
+    return Wrap(std::move(stored).error(),
+                "Docker's containerd image store: cannot read the config digest of {} (register "
+                "with --engine containerd --namespace moby [--containerd-root DIR])",
+                api.typed_reference);
+  }
+  if (stored->diff_ids != api.diff_ids) {
+    return MakeError(ErrorKind::kInconsistent,
+                     "image {}: the Docker API and containerd disagree about its layers",
+                     api.typed_reference);
+  }
+  stored->typed_reference = api.typed_reference;
+  stored->typed_confirmed = api.typed_confirmed;
+  stored->names = api.names;
+  return stored;
+}
+
+Result<ResolvedImage> LookupDocker(const CtlContext& ctx, const std::string& typed) {
   VERIFIED_ASSIGN_OR_RETURN(Endpoint ep, DockerEndpoint(Env("DOCKER_HOST")));
   DockerApi api(ep);
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json inspect, api.InspectImage(typed));
@@ -29,6 +64,7 @@ Result<ResolvedImage> LookupDocker(const std::string& typed) {
   if (!info.ok() || !info->is_object()) return img;
   std::string driver = JsonString(*info, {"Driver"});
   std::string root = JsonString(*info, {"DockerRootDir"});
+  if (IsContainerdImageStore(*info)) return FromDockerContainerdStore(ctx, img);
   if (driver != "overlay2" || root.empty() ||
       access((root + "/image/overlay2").c_str(), R_OK) != 0) {
     img.notes.push_back("data root not readable here: store cross-check skipped");
@@ -62,8 +98,21 @@ Result<ResolvedImage> LookupPodman(const CtlContext& ctx, const std::string& typ
 
 }  // namespace
 
+bool IsContainerdImageStore(const nlohmann::json& info) {
+  const nlohmann::json* status =
+      info.is_object() && info.contains("DriverStatus") ? &info["DriverStatus"] : nullptr;
+  if (status == nullptr || !status->is_array()) return false;
+  for (const auto& pair : *status) {
+    if (pair.is_array() && pair.size() == 2 && pair[0] == "driver-type" &&
+        pair[1] == "io.containerd.snapshotter.v1") {
+      return true;
+    }
+  }
+  return false;
+}
+
 Result<ResolvedImage> LookupImage(const CtlContext& ctx, const std::string& typed) {
-  if (ctx.engine == "docker") return LookupDocker(typed);
+  if (ctx.engine == "docker") return LookupDocker(ctx, typed);
   if (ctx.engine == "podman") return LookupPodman(ctx, typed);
   if (ctx.engine == "containerd") return LookupContainerd(ctx, typed);
   return MakeError(ErrorKind::kUnsupported,

@@ -101,10 +101,15 @@ int RunRuntime(const std::vector<std::string>& args) {
   bool create_path =
       cl.ok() ? IsCreatePath(cl->subcommand) && !cl->globals.help : MentionsCreatePath(runc_args);
   RuncGlobals globals = cl.ok() ? cl->globals : GuessGlobals(runc_args);
-  if (!settings.ok() && create_path) {
-    return Refuse("verified: refused: " + settings.error().What(), globals);
+  if (!settings.ok()) {
+    // On every path, passthrough included: runtime.json says which runc is real, and without
+    // it `runc` from PATH may be the diverted binary (this one) or one planted there.
+    return Refuse(std::string("verified: ") + (create_path ? "refused: " : "") +
+                      "cannot use the runtime settings (not falling back to runc from PATH): " +
+                      settings.error().What(),
+                  globals);
   }
-  std::string configured = !own->runc.empty() ? own->runc : settings.ok() ? settings->runc : "";
+  std::string configured = !own->runc.empty() ? own->runc : settings->runc;
   // Podman's conmon calls `delete` with an empty environment: search the standard path then.
   std::string path_env = GetEnv("PATH").empty() ? kDefaultSearchPath : GetEnv("PATH");
   auto runc = FindRunc(configured, path_env);

@@ -1,5 +1,6 @@
 #include "verifier/checks/registered.h"
 
+#include "verifier/checks/registered_config.h"
 #include "verifier/policy/pattern.h"
 
 namespace verified {
@@ -28,8 +29,14 @@ class Registered : public Requirement {
     }
     const Registration& r = **reg;
     if (r.chain_ids == ctx.image.chain_ids) {
-      return Pass(kName, "layer chain equals the registration of " + ctx.matched_name->Familiar() +
-                             " (" + r.registered_at + ")");
+      // Same layers: a metadata-only rebuild still has another config, judged here.
+      if (!RegistrationBindsImage(r, ctx.image)) {
+        return Fail(kName, ConfigDifference(r, ctx.image, ctx.matched_name->Familiar()), r.image_id,
+                    ctx.image.image_id);
+      }
+      return Pass(kName, (r.layers_only ? "layer chain equals the registration (layers only) of "
+                                        : "layer chain and config equal the registration of ") +
+                             ctx.matched_name->Familiar() + " (" + r.registered_at + ")");
     }
     size_t at = FirstChainDifference(r.chain_ids, ctx.image.chain_ids);
     std::string detail = fmt::format(
@@ -44,13 +51,25 @@ class Registered : public Requirement {
   static Finding CheckByChain(const CheckContext& ctx) {
     auto regs = ctx.registrations.FindByChain(ctx.image.TopChainId());
     if (!regs.ok()) return Fail(kName, "cannot read registrations: " + regs.error().What());
+    std::string config_difference;  // of the first covered registration with these layers
+    const Registration* differing = nullptr;
     for (const auto& r : *regs) {
       auto ref = ParseReference(r.name);
       if (!ref.ok()) continue;
       if (ctx.rule_pattern != nullptr && !ctx.rule_pattern->Matches(*ref)) continue;
-      if (r.chain_ids == ctx.image.chain_ids) {
-        return Pass(kName, "layer chain equals the registration of " + ref->Familiar());
+      if (r.chain_ids != ctx.image.chain_ids) continue;
+      if (RegistrationBindsImage(r, ctx.image)) {
+        return Pass(kName, (r.layers_only ? "layer chain equals the registration (layers only) of "
+                                          : "layer chain and config equal the registration of ") +
+                               ref->Familiar());
       }
+      if (differing == nullptr) {
+        differing = &r;
+        config_difference = ConfigDifference(r, ctx.image, ref->Familiar());
+      }
+    }
+    if (differing != nullptr) {
+      return Fail(kName, config_difference, differing->image_id, ctx.image.image_id);
     }
     return Fail(kName,
                 "no registration covered by this rule has the image's layer chain (top chainID " +

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "verifier/core/result.h"
+#include "verifier/fs/trusted_file.h"
 #include "verifier/policy/policy.h"
 
 namespace verified {
@@ -26,15 +27,17 @@ struct RuntimeSettings {
 std::string PolicyPath(const std::string& config_dir);
 std::string RuntimeSettingsPath(const std::string& config_dir);
 
-/// Checks that `path` is owned by root or the effective user and is not writable by group or
-/// others. kPermission says what to chmod/chown.
-Status CheckTrustedPath(const std::string& path);
-
 /// Loads <config-dir>/policy.json after CheckTrustedPath on the dir and the file. A missing
 /// file is kNotFound, with a message saying how to create one.
 Result<Policy> LoadPolicy(const std::string& config_dir);
 
-/// Loads runtime.json; absent means defaults. Unknown keys and wrong types are errors.
+/// Largest runtime.json we read.
+inline constexpr size_t kMaxRuntimeSettingsBytes = 64 * 1024;
+
+/// Loads runtime.json; absent means defaults. A present file must be trusted like the policy
+/// (config dir and file: no symlink, owned by root, not group/world-writable): otherwise
+/// kPermission naming the file and the fix. Unreadable, unknown keys and wrong types are
+/// errors too. Callers must not fall back to defaults on any error.
 Result<RuntimeSettings> LoadRuntimeSettings(const std::string& config_dir);
 
 /// Parses runtime.json text.

@@ -1,12 +1,19 @@
 #include "verifier/registry/registration.h"
 
+#include <algorithm>
+
 #include "verifier/core/json.h"
 #include "verifier/image/digest.h"
 #include "verifier/image/image_config.h"
 #include "verifier/image/reference.h"
+#include "verifier/image/runtime_config.h"
 
 namespace verified {
 namespace {
+
+constexpr std::string_view kKeys[] = {"name",         "image_id",      "diff_ids",      "chain_ids",
+                                      "repo_digests", "registered_at", "registered_by", "engine",
+                                      "layers_only",  "config"};
 
 Result<std::vector<std::string>> DigestList(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
@@ -26,18 +33,26 @@ Result<std::vector<std::string>> DigestList(const nlohmann::json& j, const char*
 }  // namespace
 
 nlohmann::json RegistrationToJson(const Registration& r) {
-  return nlohmann::json{{"name", r.name},
-                        {"image_id", r.image_id},
-                        {"diff_ids", r.diff_ids},
-                        {"chain_ids", r.chain_ids},
-                        {"repo_digests", r.repo_digests},
-                        {"registered_at", r.registered_at},
-                        {"registered_by", r.registered_by},
-                        {"engine", r.engine}};
+  nlohmann::json j{{"name", r.name},
+                   {"image_id", r.image_id},
+                   {"diff_ids", r.diff_ids},
+                   {"chain_ids", r.chain_ids},
+                   {"repo_digests", r.repo_digests},
+                   {"registered_at", r.registered_at},
+                   {"registered_by", r.registered_by},
+                   {"engine", r.engine},
+                   {"layers_only", r.layers_only}};
+  if (!r.config.is_null()) j["config"] = r.config;
+  return j;
 }
 
 Result<Registration> RegistrationFromJson(const nlohmann::json& j) {
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "registration is not an object");
+  for (const auto& [k, v] : j.items()) {
+    if (std::find(std::begin(kKeys), std::end(kKeys), k) == std::end(kKeys)) {
+      return MakeError(ErrorKind::kParse, "registration: unknown key '{}'", k);
+    }
+  }
   Registration r;
   VERIFIED_ASSIGN_OR_RETURN(r.name, OptionalString(j, "name", "registration"));
   auto ref = ParseReference(r.name);
@@ -55,10 +70,28 @@ Result<Registration> RegistrationFromJson(const nlohmann::json& j) {
     return MakeError(ErrorKind::kInconsistent,
                      "registration '{}': chain_ids do not follow from diff_ids", r.name);
   }
-  if (auto it = j.find("repo_digests"); it != j.end() && it->is_array()) {
-    for (const auto& d : *it) {
-      if (d.is_string()) r.repo_digests.push_back(d.get<std::string>());
+  if (auto it = j.find("repo_digests"); it != j.end()) {
+    if (!it->is_array() || it->size() > kMaxRepoDigests) {
+      return MakeError(ErrorKind::kParse, "registration '{}': bad repo_digests", r.name);
     }
+    for (const auto& d : *it) {
+      if (!d.is_string()) {
+        return MakeError(ErrorKind::kParse, "registration '{}': bad repo_digests", r.name);
+      }
+      r.repo_digests.push_back(d.get<std::string>());
+    }
+  }
+  if (auto it = j.find("layers_only"); it != j.end()) {
+    if (!it->is_boolean()) {
+      return MakeError(ErrorKind::kParse, "registration '{}': layers_only is not a boolean",
+                       r.name);
+    }
+    r.layers_only = it->get<bool>();
+  }
+  if (auto it = j.find("config"); it != j.end()) {
+    auto config = ParseRuntimeConfig(*it);
+    if (!config.ok()) return Wrap(std::move(config).error(), "registration '{}'", r.name);
+    r.config = std::move(config).value();
   }
   VERIFIED_ASSIGN_OR_RETURN(r.registered_at, OptionalString(j, "registered_at", "registration"));
   VERIFIED_ASSIGN_OR_RETURN(r.registered_by, OptionalString(j, "registered_by", "registration"));

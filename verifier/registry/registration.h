@@ -1,4 +1,6 @@
-// A registered image: the administrator's statement "this name is this layer chain".
+// A registered image: the administrator's statement "this name is this image": its layer
+// chain and, unless registered with --layers-only, its config (the image ID is the config's
+// digest, so a metadata-only rebuild, which keeps the layers, is another image).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,12 @@ struct Registration {
   std::string registered_at;              ///< RFC 3339 UTC
   std::string registered_by;              ///< "user (uid N)"
   std::string engine;                     ///< where it was read from ("docker", ...)
+  /// Registered with --layers-only: any config over this layer chain counts (an explicit,
+  /// weaker statement; off by default).
+  bool layers_only = false;
+  /// Compact copy of the config's runtime fields (verifier/image/runtime_config.h), kept to
+  /// name what a rebuild changed; null in records written before configs were bound.
+  nlohmann::json config;
 
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }
 };
@@ -26,8 +34,13 @@ struct Registration {
 /// Serialises a registration.
 nlohmann::json RegistrationToJson(const Registration& r);
 
-/// Parses and validates a registration: name must be a normalised reference, digests valid,
-/// chain_ids must equal ChainIds(diff_ids) (a record cannot claim a chain it does not have).
+/// Most repo digests one record may list.
+inline constexpr size_t kMaxRepoDigests = 1000;
+
+/// Parses and validates a registration (untrusted bytes: strict): only known keys, each of its
+/// type; name must be a normalised reference, digests valid, chain_ids must equal
+/// ChainIds(diff_ids) (a record cannot claim a chain it does not have); `config`, when
+/// present, must be a valid compact config (ParseRuntimeConfig). kParse / kInconsistent.
 Result<Registration> RegistrationFromJson(const nlohmann::json& j);
 
 }  // namespace verified

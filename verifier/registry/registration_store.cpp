@@ -1,11 +1,14 @@
 #include "verifier/registry/registration_store.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "verifier/core/json.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
+#include "verifier/fs/trusted_file.h"
 #include "verifier/image/digest.h"
 
 namespace verified {
@@ -18,13 +21,26 @@ std::string RegistrationStore::ChainPath(const std::string& top_chain) const {
   return dir_ + "/images/by-chain/" + std::string(DigestHex(top_chain)) + ".json";
 }
 
+Status RegistrationStore::CheckDirs(const char* index) const {
+  // A registration allows containers, exactly as the policy does: the same ownership and mode
+  // rule holds for every directory and file read here, or a user who can write one of them
+  // could register anything.
+  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(dir_ + "/images"));
+  return CheckTrustedPath(dir_ + "/images/" + index);
+}
+
 Status RegistrationStore::EnsureDirs() const {
   VERIFIED_RETURN_IF_ERROR(MakeDirs(dir_ + "/images/by-name"));
   return MakeDirs(dir_ + "/images/by-chain");
 }
 
 Result<std::optional<Registration>> RegistrationStore::FindByName(const std::string& name) const {
-  auto text = ReadFileLimited(NamePath(name), kMaxRegistrationBytes);
+  Status dirs = CheckDirs("by-name");
+  if (!dirs.ok()) {
+    if (dirs.error().kind() == ErrorKind::kNotFound) return std::optional<Registration>();
+    return Wrap(std::move(dirs).error(), "registration of {}", name);
+  }
+  auto text = ReadTrustedFile(NamePath(name), kMaxRegistrationBytes);
   if (!text.ok()) {
     if (text.error().kind() == ErrorKind::kNotFound) return std::optional<Registration>();
     return Wrap(std::move(text).error(), "registration of {}", name);
@@ -41,7 +57,12 @@ Result<std::optional<Registration>> RegistrationStore::FindByName(const std::str
 Result<std::vector<std::string>> RegistrationStore::ReadChainNames(
     const std::string& top_chain) const {
   std::vector<std::string> names;
-  auto text = ReadFileLimited(ChainPath(top_chain), kMaxRegistrationBytes);
+  Status dirs = CheckDirs("by-chain");
+  if (!dirs.ok()) {
+    if (dirs.error().kind() == ErrorKind::kNotFound) return names;
+    return Wrap(std::move(dirs).error(), "chain index {}", top_chain);
+  }
+  auto text = ReadTrustedFile(ChainPath(top_chain), kMaxRegistrationBytes);
   if (!text.ok()) {
     if (text.error().kind() == ErrorKind::kNotFound) return names;
     return Wrap(std::move(text).error(), "chain index {}", top_chain);
@@ -118,17 +139,30 @@ Result<bool> RegistrationStore::Remove(const std::string& name) const {
   return true;
 }
 
+namespace {
+
+// One record of a listing, opened beneath the index dir (no symlink) and judged on its fd.
+Result<std::string> ReadListed(const Dir& dir, const std::string& file) {
+  VERIFIED_ASSIGN_OR_RETURN(int fd, dir.OpenFile(file));
+  auto text = ReadTrustedFd(fd, dir.path() + "/" + file, kMaxRegistrationBytes);
+  close(fd);
+  return text;
+}
+
+}  // namespace
+
 Result<std::vector<Registration>> RegistrationStore::List() const {
   std::vector<Registration> out;
-  auto dir = Dir::Open(dir_ + "/images/by-name");
-  if (!dir.ok()) {
-    if (dir.error().kind() == ErrorKind::kNotFound) return out;
-    return std::move(dir).error();
+  Status dirs = CheckDirs("by-name");
+  if (!dirs.ok()) {
+    if (dirs.error().kind() == ErrorKind::kNotFound) return out;
+    return std::move(dirs).error();
   }
-  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> files, dir->List("", 1u << 24));
+  VERIFIED_ASSIGN_OR_RETURN(Dir dir, Dir::Open(dir_ + "/images/by-name"));
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> files, dir.List("", 1u << 24));
   for (const auto& f : files) {
     if (f.size() != 69 || f.compare(64, 5, ".json") != 0) continue;  // temp files, strays
-    VERIFIED_ASSIGN_OR_RETURN(std::string text, dir->ReadFile(f, kMaxRegistrationBytes));
+    VERIFIED_ASSIGN_OR_RETURN(std::string text, ReadListed(dir, f));
     VERIFIED_ASSIGN_OR_WRAP(nlohmann::json j, ParseJson(text, f), "registration {}", f);
     VERIFIED_ASSIGN_OR_WRAP(Registration r, RegistrationFromJson(j), "registration {}", f);
     out.push_back(std::move(r));

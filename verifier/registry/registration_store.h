@@ -5,7 +5,8 @@
 //
 // A create decision reads at most a handful of these files, so its cost does not grow with
 // the number of registered images. Writers serialise on <config-dir>/.lock and replace files
-// atomically; readers take no lock.
+// atomically; readers take no lock. Every file and directory read here must be trusted as
+// policy.json is (verifier/fs/trusted_file.h): a registration allows containers.
 #pragma once
 
 #include <optional>
@@ -28,7 +29,9 @@ class RegistrationStore {
   explicit RegistrationStore(std::string config_dir) : dir_(std::move(config_dir)) {}
 
   /// The registration of a normalised name, nullopt when not registered. A record that is
-  /// unreadable or malformed is an error (fail closed), never "not registered".
+  /// unreadable or malformed is an error (fail closed), never "not registered"; so is one
+  /// (or an images/ directory) that is a symlink, owned by another user than root, or
+  /// writable by group or others (kPermission, naming the file and the fix), as for policy.json.
   Result<std::optional<Registration>> FindByName(const std::string& name) const;
 
   /// Every registration whose top chainID is `top_chain`.
@@ -51,6 +54,8 @@ class RegistrationStore {
   Result<std::vector<std::string>> ReadChainNames(const std::string& top_chain) const;
   Status WriteChainNames(const std::string& top_chain, const std::vector<std::string>& names) const;
   Status EnsureDirs() const;
+  // CheckTrustedPath on images/ and images/<index>/ (kNotFound when either is absent).
+  Status CheckDirs(const char* index) const;
 
   std::string dir_;
 };

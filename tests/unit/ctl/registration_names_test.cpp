@@ -36,5 +36,16 @@ TEST(RegistrationNames, AnIdRegistersEveryTag) {
   EXPECT_EQ(names->size(), 2u);
 }
 
+// Docker 29's containerd image store reports the index digest as the image Id; register must
+// then read the config digest from containerd (issue 10: registered binds the config).
+TEST(IsContainerdImageStore, FromDockerInfo) {
+  EXPECT_TRUE(IsContainerdImageStore(nlohmann::json::parse(
+      R"({"Driver":"overlayfs","DriverStatus":[["driver-type","io.containerd.snapshotter.v1"]]})")));
+  EXPECT_FALSE(IsContainerdImageStore(nlohmann::json::parse(
+      R"({"Driver":"overlay2","DriverStatus":[["Backing Filesystem","extfs"],["Supports d_type","true"]]})")));
+  EXPECT_FALSE(IsContainerdImageStore(nlohmann::json::parse(R"({"DriverStatus":null})")));
+  EXPECT_FALSE(IsContainerdImageStore(nlohmann::json::parse(R"([1])")));
+}
+
 }  // namespace
 }  // namespace verified::ctl

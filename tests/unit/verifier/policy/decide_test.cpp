@@ -38,6 +38,7 @@ class DecideTest : public ::testing::Test {
   void Register() {
     Registration r;
     r.name = "docker.io/library/app:1";
+    r.image_id = image_.image_id;
     r.diff_ids = image_.diff_ids;
     r.chain_ids = image_.chain_ids;
     ASSERT_TRUE(RegistrationStore(req_.config_dir).Put(r).ok());

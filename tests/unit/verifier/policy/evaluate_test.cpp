@@ -15,11 +15,19 @@ std::vector<std::string> Diffs(const std::vector<std::string>& seeds) {
   return out;
 }
 
+// These tests give one config to each layer chain (a metadata-only rebuild is tested with
+// the registered requirement itself).
+std::string ConfigId(const std::vector<std::string>& seeds) {
+  std::string all;
+  for (const auto& s : seeds) all += s + "/";
+  return "sha256:" + Sha256Hex(all + "config");
+}
+
 ResolvedImage Image(const std::string& typed, bool confirmed, const std::vector<std::string>& seeds,
                     std::vector<std::string> names = {}) {
   ResolvedImage img;
   img.engine = "test";
-  img.image_id = "sha256:" + Sha256Hex(typed + "config");
+  img.image_id = ConfigId(seeds);
   img.typed_reference = typed;
   img.typed_confirmed = confirmed;
   img.diff_ids = Diffs(seeds);
@@ -35,6 +43,7 @@ class EvaluateTest : public ::testing::Test {
   void Register(const std::string& name, const std::vector<std::string>& seeds) {
     Registration r;
     r.name = ParseReference(name)->String();
+    r.image_id = ConfigId(seeds);
     r.diff_ids = Diffs(seeds);
     r.chain_ids = ChainIds(r.diff_ids);
     r.registered_at = "2026-01-01T00:00:00Z";

@@ -1,9 +1,11 @@
 #include "verifier/registry/registration_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <thread>
 
 #include "unit/support/temp_dir.h"
@@ -74,6 +76,121 @@ TEST(RegistrationStore, RecordClaimingAnotherChainIsRejected) {
   j = RegistrationToJson(r);
   j["name"] = "app:1";  // not normalised
   EXPECT_FALSE(RegistrationFromJson(j).ok());
+}
+
+TEST(Registration, ConfigAndLayersOnlyRoundTrip) {
+  auto r = Make("docker.io/library/app:1", {"a"});
+  r.layers_only = true;
+  r.config = {{"Entrypoint", {"/app"}}, {"Env", {"A=1"}}, {"created", "2026-01-01T00:00:00Z"}};
+  auto back = RegistrationFromJson(RegistrationToJson(r));
+  ASSERT_TRUE(back.ok()) << back.error().What();
+  EXPECT_TRUE(back->layers_only);
+  EXPECT_EQ(back->config, r.config);
+  // A record of an earlier version: no layers_only, no config.
+  auto j = RegistrationToJson(Make("docker.io/library/app:1", {"a"}));
+  j.erase("layers_only");
+  back = RegistrationFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.error().What();
+  EXPECT_FALSE(back->layers_only);
+  EXPECT_TRUE(back->config.is_null());
+}
+
+TEST(Registration, ParserIsStrict) {
+  auto r = Make("docker.io/library/app:1", {"a"});
+  auto bad = [&](const char* key, nlohmann::json value) {
+    auto j = RegistrationToJson(r);
+    j[key] = std::move(value);
+    return !RegistrationFromJson(j).ok();
+  };
+  EXPECT_TRUE(bad("layers_only", "yes"));
+  EXPECT_TRUE(bad("repo_digests", {1}));
+  EXPECT_TRUE(bad("repo_digests", "x"));
+  EXPECT_TRUE(bad("config", {{"Hostname", "x"}}));
+  EXPECT_TRUE(bad("config", {{"Env", "A=1"}}));
+  EXPECT_TRUE(bad("config", "x"));
+  EXPECT_TRUE(bad("allow_everything", true));  // unknown keys are errors
+  EXPECT_TRUE(bad("image_id", "sha256:short"));
+  nlohmann::json many = nlohmann::json::array();
+  for (size_t i = 0; i <= kMaxRepoDigests; ++i) many.push_back("x");
+  EXPECT_TRUE(bad("repo_digests", many));
+}
+
+// Issue 10: a registration allows containers, so its files and directories must be trusted as
+// policy.json is; anything else refuses, naming the file and the fix.
+class UntrustedRegistration : public ::testing::Test {
+ protected:
+  UntrustedRegistration() : store_(tmp_.path()), r_(Make("docker.io/library/app:1", {"a"})) {
+    EXPECT_TRUE(store_.Put(r_).ok());
+    record_ = tmp_ / ("images/by-name/" + Sha256Hex(r_.name) + ".json");
+    index_ = tmp_ / ("images/by-chain/" + std::string(DigestHex(r_.TopChainId())) + ".json");
+  }
+
+  // FindByName, FindByChain and List all refuse, with `needle` in the message.
+  void ExpectRefused(const std::string& needle) {
+    auto by_name = store_.FindByName(r_.name);
+    ASSERT_FALSE(by_name.ok());
+    EXPECT_EQ(by_name.error().kind(), ErrorKind::kPermission);
+    EXPECT_NE(by_name.error().What().find(needle), std::string::npos) << by_name.error().What();
+    EXPECT_FALSE(store_.FindByChain(r_.TopChainId()).ok());
+    EXPECT_FALSE(store_.List().ok());
+  }
+
+  testing::TempDir tmp_;
+  RegistrationStore store_;
+  Registration r_;
+  std::string record_, index_;
+};
+
+TEST_F(UntrustedRegistration, TrustedFilesAreRead) {
+  EXPECT_TRUE(*store_.FindByName(r_.name));
+  EXPECT_EQ(store_.FindByChain(r_.TopChainId())->size(), 1u);
+  EXPECT_EQ(store_.List()->size(), 1u);
+}
+
+TEST_F(UntrustedRegistration, GroupWritableRecord) {
+  ASSERT_EQ(chmod(record_.c_str(), 0664), 0);
+  ExpectRefused(record_ + " is writable by its group; fix with: chmod go-w " + record_);
+}
+
+TEST_F(UntrustedRegistration, RecordOwnedByAnotherUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  ASSERT_EQ(chown(record_.c_str(), 4321, 4321), 0);
+  ExpectRefused("is owned by uid 4321; fix with: chown root " + record_);
+}
+
+TEST_F(UntrustedRegistration, SymlinkedRecord) {
+  ASSERT_EQ(rename(record_.c_str(), (tmp_ / "elsewhere.json").c_str()), 0);
+  ASSERT_EQ(symlink((tmp_ / "elsewhere.json").c_str(), record_.c_str()), 0);
+  auto by_name = store_.FindByName(r_.name);
+  ASSERT_FALSE(by_name.ok());
+  EXPECT_NE(by_name.error().What().find("is a symlink"), std::string::npos)
+      << by_name.error().What();
+  EXPECT_FALSE(store_.List().ok());
+}
+
+TEST_F(UntrustedRegistration, WritableDirectories) {
+  for (const char* dir : {"images", "images/by-name"}) {
+    std::string path = tmp_ / dir;
+    ASSERT_EQ(chmod(path.c_str(), 0777), 0);
+    ExpectRefused(path + " is writable by everyone; fix with: chmod go-w " + path);
+    ASSERT_EQ(chmod(path.c_str(), 0755), 0);
+  }
+  std::string by_chain = tmp_ / "images/by-chain";
+  ASSERT_EQ(chmod(by_chain.c_str(), 0775), 0);
+  EXPECT_FALSE(store_.FindByChain(r_.TopChainId()).ok());
+  ASSERT_EQ(chmod(by_chain.c_str(), 0755), 0);
+  ASSERT_EQ(chmod(index_.c_str(), 0666), 0);
+  auto by_chain_read = store_.FindByChain(r_.TopChainId());
+  ASSERT_FALSE(by_chain_read.ok());
+  EXPECT_NE(by_chain_read.error().What().find("chmod go-w " + index_), std::string::npos);
+}
+
+TEST_F(UntrustedRegistration, AbsentStoreIsEmptyNotAnError) {
+  testing::TempDir empty;
+  RegistrationStore store(empty.path());
+  EXPECT_FALSE(*store.FindByName(r_.name));
+  EXPECT_TRUE(store.FindByChain(r_.TopChainId())->empty());
+  EXPECT_TRUE(store.List()->empty());
 }
 
 // Issue #2: 100 concurrent registrations lose nothing, and a reader never sees a half-written
