@@ -79,6 +79,26 @@ bool ValidTag(std::string_view t) {
 
 }  // namespace
 
+bool IsDockerHubHost(std::string_view h) {
+  return h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
+}
+
+std::string NormaliseDomain(std::string_view domain) {
+  std::string lower(domain);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower.find_first_of(".:") == std::string::npos && lower != "localhost") {
+    std::string upper(domain);
+    for (char& c : upper) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return upper;
+  }
+  if (IsDockerHubHost(lower)) return "docker.io";
+  return lower;
+}
+
 std::pair<std::string, std::string> SplitDomain(std::string_view name) {
   auto slash = name.find('/');
   if (slash == std::string_view::npos) return {"docker.io", std::string(name)};
@@ -89,9 +109,7 @@ std::pair<std::string, std::string> SplitDomain(std::string_view name) {
     if (c >= 'A' && c <= 'Z') is_domain = true;
   }
   if (!is_domain) return {"docker.io", std::string(name)};
-  std::string domain(first);
-  if (domain == "index.docker.io") domain = "docker.io";
-  return {domain, std::string(name.substr(slash + 1))};
+  return {NormaliseDomain(first), std::string(name.substr(slash + 1))};
 }
 
 std::optional<std::string> ParseImageId(std::string_view text) {

@@ -11,7 +11,9 @@ namespace verified {
 
 /// One registration record, stored as JSON.
 struct Registration {
-  std::string name;      ///< normalised reference with tag ("docker.io/library/alpine:3.20")
+  /// Normalised reference with tag ("docker.io/library/alpine:3.20"); a record written before
+  /// hosts were case-folded may keep its host as written: always compare ParseReference(name).
+  std::string name;
   std::string image_id;  ///< "sha256:..." config digest at registration time
   std::vector<std::string> diff_ids;
   std::vector<std::string> chain_ids;
@@ -26,7 +28,8 @@ struct Registration {
 /// Serialises a registration.
 nlohmann::json RegistrationToJson(const Registration& r);
 
-/// Parses and validates a registration: name must be a normalised reference, digests valid,
+/// Parses and validates a registration: name must be a normalised reference (or the older
+/// spelling with the registry host as written, still accepted), digests valid,
 /// chain_ids must equal ChainIds(diff_ids) (a record cannot claim a chain it does not have).
 Result<Registration> RegistrationFromJson(const nlohmann::json& j);
 
