@@ -190,6 +190,9 @@ std::string Reference::Familiar() const {
   if (domain == "docker.io") {
     s = path.rfind("library/", 0) == 0 && path.find('/', 8) == std::string::npos ? path.substr(8)
                                                                                  : path;
+    // docker.io/registry.example.com/app is a Docker Hub name; shortened it would read as
+    // registry.example.com's app (and a regex on the short form would take it for one).
+    if (SplitDomain(s).second != s) s = Repository();
   } else {
     s = Repository();
   }

@@ -27,6 +27,15 @@ TEST(Reference, FamiliarFormMatchesDockerCli) {
   EXPECT_EQ(ParseReference("python:3.11")->Familiar(), "python:3.11");
   EXPECT_EQ(ParseReference("my_company/nginx")->Familiar(), "my_company/nginx:latest");
   EXPECT_EQ(ParseReference("quay.io/a/b:1")->Familiar(), "quay.io/a/b:1");
+  // A Hub path that would read as a registry when shortened keeps its docker.io/ (found by
+  // fuzz_reference: the familiar form must parse back to the same name).
+  for (const char* s :
+       {"docker.io/evil.io/x:1", "registry-1.docker.io/localhost/x:1", "docker.io/host:5000/x:1"}) {
+    auto r = ParseReference(s);
+    if (!r.ok()) continue;  // "host:5000" is not a valid path component
+    EXPECT_EQ(r->Familiar().rfind("docker.io/", 0), 0u) << s;
+    EXPECT_EQ(*ParseReference(r->Familiar()), *r) << s;
+  }
 }
 
 TEST(Reference, RejectsInvalidNames) {
