@@ -19,13 +19,15 @@ struct RuleArgs {
   std::string name;
 };
 
-// Replaces a rule with the same pattern in place (so order is kept), otherwise appends.
+// Replaces a rule with the same pattern (compared normalised: RuleHasPattern) in place, so
+// order is kept; otherwise appends.
 Status UpsertRule(nlohmann::ordered_json& doc, nlohmann::ordered_json rule) {
   if (!doc.contains("rules") || !doc["rules"].is_array())
     doc["rules"] = nlohmann::ordered_json::array();
-  const char* key = rule.contains("regex") ? "regex" : "match";
+  bool regex = rule.contains("regex");
+  std::string pattern = rule[regex ? "regex" : "match"].get<std::string>();
   for (auto& r : doc["rules"]) {
-    if (r.is_object() && r.contains(key) && r[key] == rule[key]) {
+    if (RuleHasPattern(r, pattern, regex)) {
       r = std::move(rule);
       return Ok();
     }
@@ -84,15 +86,16 @@ void AddRuleCommand(CLI::App& policy, CtlContext& ctx, const char* action) {
 void AddRemoveCommand(CLI::App& policy, CtlContext& ctx) {
   auto pattern = std::make_shared<std::string>();
   auto* cmd = policy.add_subcommand("remove", "Remove the rule with this pattern");
-  cmd->add_option("pattern", *pattern, "the rule's pattern as written")->required();
+  cmd->add_option("pattern", *pattern,
+                  "the rule's pattern (a glob in any spelling of its registry host)")
+      ->required();
   cmd->callback([&ctx, pattern] {
     Edit(
         ctx,
         [&](nlohmann::ordered_json& doc) -> Status {
           auto& rules = doc["rules"];
           for (auto it = rules.begin(); it != rules.end(); ++it) {
-            if ((it->contains("match") && (*it)["match"] == *pattern) ||
-                (it->contains("regex") && (*it)["regex"] == *pattern)) {
+            if (RuleHasPattern(*it, *pattern, false) || RuleHasPattern(*it, *pattern, true)) {
               rules.erase(it);
               return Ok();
             }

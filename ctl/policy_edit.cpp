@@ -6,6 +6,7 @@
 #include "verifier/core/json.h"
 #include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
+#include "verifier/policy/pattern.h"
 
 namespace verified::ctl {
 
@@ -38,6 +39,17 @@ Status EditPolicy(const std::string& config_dir,
   auto parsed = ParsePolicy(out);
   if (!parsed.ok()) return Wrap(std::move(parsed).error(), "the edited policy is invalid");
   return WriteFileAtomic(path, out, 0644);
+}
+
+bool RuleHasPattern(const nlohmann::ordered_json& rule, const std::string& pattern, bool regex) {
+  const char* key = regex ? "regex" : "match";
+  if (!rule.is_object() || !rule.contains(key) || !rule[key].is_string()) return false;
+  std::string written = rule[key].get<std::string>();
+  if (written == pattern) return true;
+  if (regex) return false;
+  auto a = ImagePattern::Glob(written);
+  auto b = ImagePattern::Glob(pattern);
+  return a.ok() && b.ok() && a->key() == b->key();
 }
 
 std::pair<std::string, nlohmann::ordered_json> ParseRequireArg(const std::string& arg) {

@@ -20,6 +20,13 @@ nlohmann::ordered_json DefaultPolicyDoc();
 Status EditPolicy(const std::string& config_dir,
                   const std::function<Status(nlohmann::ordered_json&)>& edit);
 
+/// True when the rule object `rule` has the pattern `pattern` (a regex when `regex`). Globs are
+/// compared in their normalised form, as they are matched ("EVIL.IO/*" is "evil.io/*",
+/// "index.docker.io/app" is "app"), so `policy allow`/`deny` replace and `policy remove` finds
+/// a rule however its registry was spelt; policy.json keeps the pattern as written. Regexes
+/// are compared as written.
+bool RuleHasPattern(const nlohmann::ordered_json& rule, const std::string& pattern, bool regex);
+
 /// Converts a command-line requirement "NAME" or "NAME=VALUE" into (name, JSON value): no
 /// value means true; a value that is valid JSON (30, false, ["a"]) is used as such; anything
 /// else is a string.

@@ -47,6 +47,30 @@ void LintRule(const Rule& r, const RegistrationStore& regs, const std::vector<Re
   }
 }
 
+// Two capitals in a row outside an escape (^EVIL\.IO/): a literal spelt in capitals, not a
+// class like [A-Z] or \S.
+bool HasCapitalWord(const std::string& s) {
+  auto cap = [](char c) { return c >= 'A' && c <= 'Z'; };
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (cap(s[i]) && cap(s[i + 1]) && (i == 0 || s[i - 1] != '\\')) return true;
+  }
+  return false;
+}
+
+// A registration stored before registry hosts were case-folded keeps its old spelling: it
+// still names its chain, but a lookup by the (normalised) name no longer finds it.
+void LintRegistrationNames(const std::vector<Registration>& all, std::vector<LintMessage>& out) {
+  for (const auto& reg : all) {
+    auto ref = ParseReference(reg.name);
+    if (ref.ok() && ref->String() != reg.name) {
+      out.push_back({false, "registration " + reg.name + " was stored under an older spelling of " +
+                                ref->domain + ": run verifiedctl register " + ref->Familiar() +
+                                " again (and unregister the old one), or run by that name is "
+                                "refused as not registered"});
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<LintMessage> LintParsedPolicy(const Policy& p, const RegistrationStore& regs) {
@@ -60,13 +84,21 @@ std::vector<LintMessage> LintParsedPolicy(const Policy& p, const RegistrationSto
       out.push_back({false, r.Describe() + " can never match: " + catch_all->Describe() +
                                 " before it matches every image"});
     }
-    std::string key = (r.pattern.is_regex() ? "regex:" : "glob:") + r.pattern.text();
+    // Globs are compared as they are matched: "EVIL.IO/*" repeats "evil.io/*".
+    std::string key = (r.pattern.is_regex() ? "regex:" : "glob:") + r.pattern.key();
     if (!seen.insert(key).second) {
       out.push_back({false, r.Describe() + " repeats the pattern of an earlier rule"});
+    }
+    if (r.pattern.is_regex() && HasCapitalWord(r.pattern.text())) {
+      out.push_back({false, r.Describe() +
+                                " has capital letters: names are matched normalised (registry "
+                                "host and repository lower case, e.g. evil.io/x for EVIL.IO/x), "
+                                "so capitals match only in tags"});
     }
     if (r.pattern.MatchesEverything() && catch_all == nullptr) catch_all = &r;
     LintRule(r, regs, all.ok() ? *all : std::vector<Registration>(), out);
   }
+  if (all.ok()) LintRegistrationNames(*all, out);
   if (p.default_action == Action::kAllow) {
     out.push_back({false, "the default is allow: images no rule matches will run"});
   }

@@ -88,7 +88,7 @@ Result<std::string> NormaliseRegistryHost(const std::string& host) {
       name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789.-") != std::string::npos) {
     return bad();
   }
-  if (out == "index.docker.io") out = "docker.io";
+  if (IsDockerHubHost(out)) out = "docker.io";
   return out;
 }
 

@@ -79,6 +79,26 @@ bool ValidTag(std::string_view t) {
 
 }  // namespace
 
+bool IsDockerHubHost(std::string_view h) {
+  return h == "docker.io" || h == "index.docker.io" || h == "registry-1.docker.io";
+}
+
+std::string NormaliseDomain(std::string_view domain) {
+  std::string lower(domain);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower.find_first_of(".:") == std::string::npos && lower != "localhost") {
+    std::string upper(domain);
+    for (char& c : upper) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return upper;
+  }
+  if (IsDockerHubHost(lower)) return "docker.io";
+  return lower;
+}
+
 std::pair<std::string, std::string> SplitDomain(std::string_view name) {
   auto slash = name.find('/');
   if (slash == std::string_view::npos) return {"docker.io", std::string(name)};
@@ -89,9 +109,7 @@ std::pair<std::string, std::string> SplitDomain(std::string_view name) {
     if (c >= 'A' && c <= 'Z') is_domain = true;
   }
   if (!is_domain) return {"docker.io", std::string(name)};
-  std::string domain(first);
-  if (domain == "index.docker.io") domain = "docker.io";
-  return {domain, std::string(name.substr(slash + 1))};
+  return {NormaliseDomain(first), std::string(name.substr(slash + 1))};
 }
 
 std::optional<std::string> ParseImageId(std::string_view text) {
@@ -172,6 +190,9 @@ std::string Reference::Familiar() const {
   if (domain == "docker.io") {
     s = path.rfind("library/", 0) == 0 && path.find('/', 8) == std::string::npos ? path.substr(8)
                                                                                  : path;
+    // docker.io/registry.example.com/app is a Docker Hub name; shortened it would read as
+    // registry.example.com's app (and a regex on the short form would take it for one).
+    if (SplitDomain(s).second != s) s = Repository();
   } else {
     s = Repository();
   }

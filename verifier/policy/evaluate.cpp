@@ -1,17 +1,20 @@
 #include "verifier/policy/evaluate.h"
 
-#include <algorithm>
+#include <optional>
 
 namespace verified {
 namespace {
 
-void AddUnique(std::vector<Reference>& names, Reference ref) {
-  if (std::find(names.begin(), names.end(), ref) == names.end()) names.push_back(std::move(ref));
+void AddUnique(std::vector<CandidateName>& names, Reference ref, NameSource source, bool selects) {
+  for (const auto& n : names) {
+    if (n.ref == ref) return;
+  }
+  names.push_back(CandidateName{std::move(ref), source, selects});
 }
 
 std::string DisplayName(const ResolvedImage& image, const MatchNames& names) {
   if (!image.typed_reference.empty()) return image.typed_reference;
-  if (!names.names.empty()) return names.names.front().Familiar();
+  if (!names.names.empty()) return names.names.front().ref.Familiar();
   return image.image_id;
 }
 
@@ -28,30 +31,73 @@ void RunRequirements(const std::vector<RequirementPtr>& reqs, const CheckContext
   }
 }
 
+// The first rule in policy order whose pattern matches `ref`, nullptr when none does.
+const Rule* FirstRule(const Policy& policy, const Reference& ref) {
+  for (const auto& rule : policy.rules) {
+    if (rule.pattern.Matches(ref)) return &rule;
+  }
+  return nullptr;
+}
+
+// A rule and the name that reached it.
+struct Hit {
+  const Rule* rule = nullptr;
+  const CandidateName* name = nullptr;
+};
+
+// Why a deny rule reached by a name other than the one the user sees refuses the image.
+std::string DenyReason(const Hit& hit, const std::string& display) {
+  std::string rule = "deny " + hit.rule->Describe();
+  auto shown = ParseReference(display);
+  if (hit.name->source == NameSource::kTyped || (shown.ok() && *shown == hit.name->ref)) {
+    return "it matches " + rule;
+  }
+  std::string name = hit.name->ref.Familiar();
+  if (hit.name->source == NameSource::kRegistered) {
+    return "it is registered as " + name + ", which matches " + rule;
+  }
+  const char* how = hit.name->ref.tag.empty() ? "named" : "tagged";
+  if (hit.name->selects) return fmt::format("it is {} {}, which matches {}", how, name, rule);
+  return fmt::format(
+      "it is also {} {}, which matches {} (a deny rule matching any of an "
+      "image's names refuses it)",
+      how, name, rule);
+}
+
 }  // namespace
 
 Result<MatchNames> CandidateNames(const ResolvedImage& image, const RegistrationStore& regs) {
   MatchNames out;
+  std::optional<Reference> typed;
   if (image.typed_confirmed) {
-    VERIFIED_ASSIGN_OR_RETURN(Reference typed, ParseReference(image.typed_reference));
-    out.typed_by_name = typed.digest.empty();
-    out.names.push_back(std::move(typed));
-    return out;
+    VERIFIED_ASSIGN_OR_RETURN(typed, ParseReference(image.typed_reference));
+  } else if (!image.typed_reference.empty() && !ParseImageId(image.typed_reference)) {
+    auto ref = ParseReference(image.typed_reference);
+    if (ref.ok()) typed = std::move(ref).value();
   }
+  if (image.typed_confirmed) {
+    out.typed_by_name = typed->digest.empty();
+    AddUnique(out.names, *typed, NameSource::kTyped, true);
+  }
+  bool selects = out.names.empty();
   for (const auto& n : image.names) {
     auto ref = ParseReference(n);
-    if (ref.ok()) AddUnique(out.names, std::move(ref).value());
+    if (ref.ok()) AddUnique(out.names, std::move(ref).value(), NameSource::kStored, selects);
   }
-  if (!out.names.empty()) return out;
-  // An image storage knows by no name (untagged, or its tag moved on) is named by the
-  // registrations that recorded exactly its layer chain.
-  VERIFIED_ASSIGN_OR_RETURN(std::vector<Registration> by_chain,
-                            regs.FindByChain(image.TopChainId()));
-  for (const auto& r : by_chain) {
-    if (r.chain_ids != image.chain_ids) continue;
-    auto ref = ParseReference(r.name);
-    if (ref.ok()) AddUnique(out.names, std::move(ref).value());
+  if (out.names.empty()) {
+    // An image storage knows by no name (untagged, or its tag moved on) is named by the
+    // registrations that recorded exactly its layer chain.
+    VERIFIED_ASSIGN_OR_RETURN(std::vector<Registration> by_chain,
+                              regs.FindByChain(image.TopChainId()));
+    for (const auto& r : by_chain) {
+      if (r.chain_ids != image.chain_ids) continue;
+      auto ref = ParseReference(r.name);
+      if (ref.ok()) AddUnique(out.names, std::move(ref).value(), NameSource::kRegistered, true);
+    }
   }
+  // What the container was started with, though storage no longer maps it to this image
+  // (the tag moved on): never a reason to allow, still a reason to deny.
+  if (typed) AddUnique(out.names, *typed, NameSource::kTyped, false);
   return out;
 }
 
@@ -64,22 +110,30 @@ Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* s
   v.image = DisplayName(image, *names);
   v.image_id = image.image_id;
 
-  const Rule* chosen = nullptr;
-  const Reference* matched = nullptr;
-  for (const auto& rule : policy.rules) {
-    for (const auto& n : names->names) {
-      if (rule.pattern.Matches(n)) {
-        chosen = &rule;
-        matched = &n;
-        break;
-      }
+  // Per name, the first rule that matches it. The lowest such rule over the selecting names
+  // decides (rule order as written); the lowest deny over all names overrides an allow.
+  Hit chosen, deny;
+  for (const auto& n : names->names) {
+    const Rule* first = FirstRule(policy, n.ref);
+    if (first == nullptr) continue;
+    if (n.selects && (chosen.rule == nullptr || first->index < chosen.rule->index)) {
+      chosen = Hit{first, &n};
     }
-    if (chosen != nullptr) break;
+    if (first->action == Action::kDeny &&
+        (deny.rule == nullptr || first->index < deny.rule->index)) {
+      deny = Hit{first, &n};
+    }
   }
 
-  bool by_name = matched != nullptr && names->typed_by_name && matched == &names->names.front();
-  CheckContext ctx{image, matched, by_name, chosen ? &chosen->pattern : nullptr, spec, regs};
-  if (chosen == nullptr) {
+  const Reference* matched = chosen.name ? &chosen.name->ref : nullptr;
+  bool by_name = matched != nullptr && names->typed_by_name && chosen.name == &names->names.front();
+  CheckContext ctx{image, matched, by_name, chosen.rule ? &chosen.rule->pattern : nullptr,
+                   spec,  regs};
+  if (deny.rule != nullptr) {
+    v.rule = deny.rule->Describe();
+    v.decision = Action::kDeny;
+    v.reason = DenyReason(deny, v.image);
+  } else if (chosen.rule == nullptr) {
     v.rule = "default";
     v.decision = policy.default_action;
     v.reason = policy.default_action == Action::kAllow
@@ -88,15 +142,11 @@ Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* s
                      "register " +
                          v.image + " && verifiedctl policy allow " + v.image +
                          " --require registered)";
-  } else if (chosen->action == Action::kDeny) {
-    v.rule = chosen->Describe();
-    v.decision = Action::kDeny;
-    v.reason = "it matches deny " + chosen->Describe();
   } else {
-    v.rule = chosen->Describe();
+    v.rule = chosen.rule->Describe();
     v.decision = Action::kAllow;
-    v.reason = "allowed by " + chosen->Describe();
-    RunRequirements(chosen->requirements, ctx, chosen->Describe(), v);
+    v.reason = "allowed by " + chosen.rule->Describe();
+    RunRequirements(chosen.rule->requirements, ctx, chosen.rule->Describe(), v);
   }
   // The baseline holds for every container, whatever decided above (even a default allow).
   if (v.decision == Action::kAllow) RunRequirements(policy.baseline, ctx, "the host baseline", v);

@@ -28,19 +28,43 @@ struct Verdict {
   bool Allowed() const { return decision == Action::kAllow || mode == Mode::kAudit; }
 };
 
-/// The names an image is matched by, and whether the first is a tag the user typed.
-struct MatchNames {
-  std::vector<Reference> names;
-  bool typed_by_name = false;
+/// Where a name the image goes by comes from.
+enum class NameSource {
+  kTyped,       ///< the reference the container was started with (confirmed or not)
+  kStored,      ///< a name the engine's storage maps to the image now
+  kRegistered,  ///< a name registered with exactly the image's layer chain
 };
 
-/// Computes the names rules are matched against: the typed tag when storage confirms it,
-/// otherwise the names storage maps to the image, and only when it has none, the names
-/// registered with exactly its layer chain.
+/// One name of the image.
+struct CandidateName {
+  Reference ref;
+  NameSource source = NameSource::kStored;
+  /// True when rules are chosen by this name (allow and deny alike); false for a name only
+  /// deny rules are tried on.
+  bool selects = true;
+};
+
+/// The names an image is matched by, and whether the first is a tag the user typed.
+struct MatchNames {
+  std::vector<CandidateName> names;  ///< selecting names first, in order; no duplicates
+  bool typed_by_name = false;        ///< names.front() is the confirmed typed tag
+};
+
+/// Computes the names rules are matched against. Selecting names: the typed tag when
+/// storage confirms it, otherwise the names storage maps to the image, and only when it has
+/// none, the names registered with exactly its layer chain. Every other name the image goes
+/// by (storage's other names, an unconfirmed typed name) follows as non-selecting: tags are
+/// labels anyone who can run `docker tag` adds, so deny rules are tried on all of them. Fails
+/// only when a confirmed typed name does not parse or registrations cannot be read.
 Result<MatchNames> CandidateNames(const ResolvedImage& image, const RegistrationStore& regs);
 
-/// Evaluates `policy` for `image`. `spec` is the container's OCI spec, or nullptr when an
-/// image is checked on its own (requirements that need it report kNotEvaluated).
+/// Evaluates `policy` for `image`. The first rule (in policy order) that matches a selecting
+/// name decides, as before; but a deny rule wins whenever it is the first rule matching ANY
+/// of the image's names (selecting or not), so `docker tag evil/x fine/x` cannot step around
+/// `deny evil/*`, while an allow rule written before a deny rule still carves out the names
+/// it matches. The refusal names the deny rule and the name it matched. `spec` is the
+/// container's OCI spec, or nullptr when an image is checked on its own (requirements that
+/// need it report kNotEvaluated).
 Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* spec,
                  const RegistrationStore& regs);
 

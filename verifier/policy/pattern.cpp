@@ -46,6 +46,7 @@ Result<ImagePattern> ImagePattern::Glob(const std::string& text) {
   p.text_ = text;
   if (text == "*" || text == "**") {
     p.match_all_ = true;
+    p.normalised_.assign(1, '*');  // "*" and "**" are one pattern
     return p;
   }
   // Separate an optional tag or digest from the last path component, as references do.
@@ -82,6 +83,7 @@ Result<ImagePattern> ImagePattern::Regex(const std::string& text) {
   if (text.size() > 4096) return MakeError(ErrorKind::kInvalidArgument, "regex too long");
   ImagePattern p;
   p.text_ = text;
+  p.normalised_ = text;
   try {
     p.regex_ = std::make_shared<std::regex>(text, std::regex::ECMAScript);
   } catch (const std::regex_error& e) {

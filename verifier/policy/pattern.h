@@ -6,9 +6,14 @@
 //       ("alpine:3.*") matches the full name. "*" and "**" alone match every named image.
 //       Because the registry is always part of the match, "registry.example.com/*" cannot
 //       match "registry.example.com.evil.io/x", and "my_company/*" never matches
-//       "my_company_evil/x" nor "evil.io/my_company/x".
+//       "my_company_evil/x" nor "evil.io/my_company/x". The registry host is normalised as in
+//       references (NormaliseDomain): "EVIL.IO/*" is "evil.io/*", "index.docker.io/evil/*" and
+//       "registry-1.docker.io/evil/*" are "docker.io/evil/*". A pattern is stored as written
+//       (policy.json keeps the administrator's text) and matched normalised.
 // Regex is ECMAScript, anchored at both ends, tried against the familiar form
-//       ("my_company/nginx:1.2") and the full form ("docker.io/my_company/nginx:1.2").
+//       ("my_company/nginx:1.2") and the full form ("docker.io/my_company/nginx:1.2") of the
+//       normalised name: the registry host it sees is always lower case (a regex cannot be
+//       normalised; lint warns about capitals in one).
 #pragma once
 
 #include <memory>
@@ -36,6 +41,9 @@ class ImagePattern {
   /// True for "*" / "**": matches every named image (used by lint to find dead rules).
   bool MatchesEverything() const { return match_all_; }
   const std::string& text() const { return text_; }
+  /// What the pattern is matched as: a glob's normalised form ("evil.io/*" for "EVIL.IO/*",
+  /// "*" for "*"), a regex's text. Two globs with the same key match the same names.
+  const std::string& key() const { return normalised_; }
   bool is_regex() const { return regex_ != nullptr; }
 
  private:

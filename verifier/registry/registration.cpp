@@ -30,6 +30,23 @@ Result<std::vector<std::string>> DigestList(const nlohmann::json& j, const char*
   return out;
 }
 
+// Names registered before registry hosts were case-folded ("Registry.Example.com/x:1") or
+// registry-1.docker.io was folded into docker.io were stored under the host as written. They
+// must keep parsing (the by-name index is keyed by the stored spelling, and a record that
+// does not parse fails every decision that reads it); consumers match the parsed, normalised
+// form. Accepts exactly the old canonical form: the host as written, the rest normalised.
+bool OlderHostSpelling(const std::string& name, const Reference& ref) {
+  auto slash = name.find('/');
+  if (slash == std::string::npos) return false;
+  std::string host = name.substr(0, slash);
+  if (host == ref.domain || NormaliseDomain(host) != ref.domain) return false;
+  std::string tail = ref.String().substr(ref.domain.size() + 1);  // path[:tag][@digest]
+  if (name == host + "/" + tail) return true;
+  // "registry-1.docker.io/alpine:1": the "library/" Docker Hub adds was not there before.
+  return ref.domain == "docker.io" && tail.rfind("library/", 0) == 0 &&
+         name == host + "/" + tail.substr(8);
+}
+
 }  // namespace
 
 nlohmann::json RegistrationToJson(const Registration& r) {
@@ -57,7 +74,7 @@ Result<Registration> RegistrationFromJson(const nlohmann::json& j) {
   VERIFIED_ASSIGN_OR_RETURN(r.name, OptionalString(j, "name", "registration"));
   auto ref = ParseReference(r.name);
   if (!ref.ok()) return Wrap(std::move(ref).error(), "registration name");
-  if (ref->String() != r.name) {
+  if (ref->String() != r.name && !OlderHostSpelling(r.name, *ref)) {
     return MakeError(ErrorKind::kParse, "registration name '{}' is not normalised", r.name);
   }
   VERIFIED_ASSIGN_OR_RETURN(r.image_id, OptionalString(j, "image_id", "registration"));

@@ -13,7 +13,9 @@ namespace verified {
 
 /// One registration record, stored as JSON.
 struct Registration {
-  std::string name;      ///< normalised reference with tag ("docker.io/library/alpine:3.20")
+  /// Normalised reference with tag ("docker.io/library/alpine:3.20"); a record written before
+  /// hosts were case-folded may keep its host as written: always compare ParseReference(name).
+  std::string name;
   std::string image_id;  ///< "sha256:..." config digest at registration time
   std::vector<std::string> diff_ids;
   std::vector<std::string> chain_ids;
@@ -38,9 +40,10 @@ nlohmann::json RegistrationToJson(const Registration& r);
 inline constexpr size_t kMaxRepoDigests = 1000;
 
 /// Parses and validates a registration (untrusted bytes: strict): only known keys, each of its
-/// type; name must be a normalised reference, digests valid, chain_ids must equal
-/// ChainIds(diff_ids) (a record cannot claim a chain it does not have); `config`, when
-/// present, must be a valid compact config (ParseRuntimeConfig). kParse / kInconsistent.
+/// type; name must be a normalised reference (or the older spelling with the registry host as
+/// written, still accepted), digests valid, chain_ids must equal ChainIds(diff_ids) (a record
+/// cannot claim a chain it does not have); `config`, when present, must be a valid compact
+/// config (ParseRuntimeConfig). kParse / kInconsistent.
 Result<Registration> RegistrationFromJson(const nlohmann::json& j);
 
 }  // namespace verified

@@ -50,5 +50,76 @@ TEST(PolicyLint, FindsDeadAndWeakRules) {
   EXPECT_NE(all.find("the default is allow"), std::string::npos);
 }
 
+TEST(PolicyEdit, GlobsAreComparedNormalised) {
+  nlohmann::ordered_json rule = {{"match", "EVIL.IO/*"}, {"action", "deny"}};
+  EXPECT_TRUE(RuleHasPattern(rule, "evil.io/*", false));
+  EXPECT_TRUE(RuleHasPattern(rule, "Evil.Io/*", false));
+  EXPECT_FALSE(RuleHasPattern(rule, "evil.io/**", false));
+  EXPECT_FALSE(RuleHasPattern(rule, "EVIL.IO/*", true));  // not a regex rule
+  nlohmann::ordered_json hub = {{"match", "index.docker.io/evil/*"}, {"action", "deny"}};
+  EXPECT_TRUE(RuleHasPattern(hub, "evil/*", false));
+  EXPECT_TRUE(RuleHasPattern(hub, "registry-1.docker.io/evil/*", false));
+  EXPECT_FALSE(RuleHasPattern(hub, "EVIL/*", false));  // registry host EVIL
+  nlohmann::ordered_json regex = {{"regex", "^EVIL.*"}, {"action", "deny"}};
+  EXPECT_TRUE(RuleHasPattern(regex, "^EVIL.*", true));
+  EXPECT_FALSE(RuleHasPattern(regex, "^evil.*", true));  // regexes compare as written
+}
+
+TEST(PolicyEdit, ReplacingARuleByAnotherSpellingKeepsOneRule) {
+  testing::TempDir tmp;
+  auto add = [&](const std::string& pattern) {
+    return EditPolicy(tmp.path(), [&](nlohmann::ordered_json& doc) -> Status {
+      for (auto& r : doc["rules"]) {
+        if (RuleHasPattern(r, pattern, false)) {
+          r = {{"match", pattern}, {"action", "deny"}};
+          return Ok();
+        }
+      }
+      doc["rules"].push_back({{"match", pattern}, {"action", "deny"}});
+      return Ok();
+    });
+  };
+  ASSERT_TRUE(add("EVIL.IO/*").ok());
+  ASSERT_TRUE(add("evil.io/*").ok());
+  auto p = LoadPolicy(tmp.path());
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->rules.size(), 1u);
+  EXPECT_EQ(p->rules[0].pattern.text(), "evil.io/*");  // stored as written
+}
+
+TEST(PolicyLint, SpellingsOfOnePatternAreRepeats) {
+  testing::TempDir tmp;
+  auto p = ParsePolicy(R"({"rules":[{"match":"EVIL.IO/*","action":"deny"},
+      {"match":"evil.io/*","action":"deny"},{"match":"index.docker.io/x/*","action":"deny"},
+      {"match":"x/*","action":"deny"},{"regex":"^EVIL\\.IO/.*","action":"deny"},
+      {"regex":"^[A-Z]\\S+","action":"deny"}]})");
+  ASSERT_TRUE(p.ok()) << p.error().What();
+  auto msgs = LintParsedPolicy(*p, RegistrationStore(tmp.path()));
+  std::string all;
+  for (const auto& m : msgs) all += m.text + "\n";
+  EXPECT_NE(all.find("rule 2 'evil.io/*' repeats the pattern"), std::string::npos) << all;
+  EXPECT_NE(all.find("rule 4 'x/*' repeats the pattern"), std::string::npos) << all;
+  EXPECT_NE(all.find("rule 5 regex '^EVIL\\.IO/.*' has capital letters"), std::string::npos) << all;
+  EXPECT_EQ(all.find("rule 6 regex"), std::string::npos) << all;  // classes, not literals
+}
+
+TEST(PolicyLint, RegistrationUnderAnOlderHostSpellingIsReported) {
+  testing::TempDir tmp;
+  RegistrationStore regs(tmp.path());
+  Registration r;
+  r.name = "Registry.Example.com/x:1";
+  r.registered_at = "2026-01-01T00:00:00Z";
+  ASSERT_TRUE(regs.Put(r).ok());
+  auto p = ParsePolicy(R"({"rules":[]})");
+  ASSERT_TRUE(p.ok());
+  auto msgs = LintParsedPolicy(*p, regs);
+  std::string all;
+  for (const auto& m : msgs) all += m.text + "\n";
+  EXPECT_NE(all.find("registration Registry.Example.com/x:1 was stored under an older spelling of "
+                     "registry.example.com: run verifiedctl register registry.example.com/x:1"),
+            std::string::npos)
+      << all;
+}
+
 }  // namespace
 }  // namespace verified::ctl

@@ -1,5 +1,7 @@
 #include "verifier/store/containerd/chain_match.h"
 
+#include <algorithm>
+
 #include "verifier/image/digest.h"
 #include "verifier/image/reference.h"
 
@@ -30,6 +32,7 @@ Result<ChainMatch> MatchChain(const ContainerdFiles& files, const std::string& n
   ChainMatch out;
   ConfigCache cache(files.content);
   const ManifestConfig* found = nullptr;
+  std::string confirmed_target;
   for (const auto& name : offered) {
     if (name.empty()) continue;
     VERIFIED_ASSIGN_OR_RETURN(std::optional<ImageRecord> rec,
@@ -46,6 +49,7 @@ Result<ChainMatch> MatchChain(const ContainerdFiles& files, const std::string& n
       continue;
     }
     found = mc;
+    confirmed_target = rec->target_digest;
     out.confirmed_name = ParseImageId(name) ? std::string() : Normalised(rec->name);
     if (out.confirmed_name.empty()) {
       out.notes.push_back("image record " + rec->name + " matches but is not a name");
@@ -55,10 +59,7 @@ Result<ChainMatch> MatchChain(const ContainerdFiles& files, const std::string& n
                         " resolves to this layer chain");
     break;
   }
-  std::vector<ImageRecord> images;
-  if (found == nullptr || out.confirmed_name.empty()) {
-    VERIFIED_ASSIGN_OR_RETURN(images, ReadAllImages(files, ns));
-  }
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<ImageRecord> images, ReadAllImages(files, ns));
   if (found == nullptr) {
     for (const auto& rec : images) {
       auto configs = cache.Configs(rec);
@@ -76,7 +77,12 @@ Result<ChainMatch> MatchChain(const ContainerdFiles& files, const std::string& n
   if (out.confirmed_name.empty()) {
     VERIFIED_ASSIGN_OR_RETURN(out.names, NamesForConfig(images, found->config_digest, cache));
   } else {
-    out.names.push_back(out.confirmed_name);
+    // The confirmed record's other tags (same target, or the manifest itself) without
+    // reading every image's blobs on the create path: deny rules are tried on all of them.
+    out.names = NamesForTargets(images, {confirmed_target, found->manifest_digest});
+    if (std::find(out.names.begin(), out.names.end(), out.confirmed_name) == out.names.end()) {
+      out.names.push_back(out.confirmed_name);
+    }
   }
   return out;
 }

@@ -16,7 +16,9 @@ struct ChainMatch {
   /// The first of the offered names whose image record resolves to this very config
   /// (normalised when it is a reference); "" when none does.
   std::string confirmed_name;
-  /// Names storage maps to the image (filled only when no offered name was confirmed).
+  /// Names storage maps to the image: with no confirmed name, every record whose target
+  /// resolves to this config; with one, it and every record with the same target (or
+  /// targeting this manifest), found without reading other images' blobs.
   std::vector<std::string> names;
   std::vector<std::string> notes;
 };

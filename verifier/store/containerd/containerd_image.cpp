@@ -85,6 +85,21 @@ Result<std::vector<std::string>> NamesForConfig(const std::vector<ImageRecord>& 
   return names;
 }
 
+std::vector<std::string> NamesForTargets(const std::vector<ImageRecord>& images,
+                                         const std::vector<std::string>& targets) {
+  std::vector<std::string> names;
+  for (const auto& rec : images) {
+    if (std::find(targets.begin(), targets.end(), rec.target_digest) == targets.end()) continue;
+    // moby's containerd image service keeps an untagged image as "moby-dangling@<digest>".
+    if (rec.name.rfind("moby-dangling@", 0) == 0 || ParseImageId(rec.name)) continue;
+    auto ref = ParseReference(rec.name);
+    if (ref.ok()) names.push_back(ref->String());
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
 ResolvedImage ImageFromManifest(const std::string& engine, const std::string& root,
                                 const ManifestConfig& mc) {
   ResolvedImage img;

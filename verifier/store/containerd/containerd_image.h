@@ -62,6 +62,13 @@ Result<std::vector<std::string>> NamesForConfig(const std::vector<ImageRecord>& 
                                                 const std::string& config_digest,
                                                 ConfigCache& cache);
 
+/// Normalised names of the records in `images` whose target digest is one of `targets`,
+/// sorted, without reading any blob: `ctr images tag`, `nerdctl tag` and `docker tag` copy the
+/// source record's target, so this finds every tag added to an image. Image-ID names and
+/// dockerd's "moby-dangling@..." placeholders are skipped: they are not names.
+std::vector<std::string> NamesForTargets(const std::vector<ImageRecord>& images,
+                                         const std::vector<std::string>& targets);
+
 /// The identity fields of a ResolvedImage (engine, store root, image_id = config digest,
 /// diff_ids, chain_ids, config) from a resolved manifest.
 ResolvedImage ImageFromManifest(const std::string& engine, const std::string& root,

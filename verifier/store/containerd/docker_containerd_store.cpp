@@ -63,19 +63,6 @@ Result<std::string> FindRoot(const ContainerContext& ctx, const std::string& dat
   return data_root + "/containerd/daemon";
 }
 
-// Names whose record targets `digest`; dockerd keeps untagged images as "moby-dangling@...".
-std::vector<std::string> NamesForTarget(const std::vector<ImageRecord>& images,
-                                        const std::string& digest) {
-  std::vector<std::string> out;
-  for (const auto& rec : images) {
-    if (rec.target_digest != digest || rec.name.rfind("moby-dangling@", 0) == 0) continue;
-    if (ParseImageId(rec.name)) continue;
-    auto ref = ParseReference(rec.name);
-    if (ref.ok()) out.push_back(ref->String());
-  }
-  return out;
-}
-
 Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::string& data_root,
                                     const std::string& cid) {
   if (cid != ctx.container_id) {
@@ -123,14 +110,18 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
   }
   ResolvedImage img = ImageFromManifest("docker-containerd", root, *chosen);
   VERIFIED_ASSIGN_OR_RETURN(std::vector<ImageRecord> images, ReadAllImages(files, ns));
-  img.names = NamesForTarget(images, rec.image);
+  // Every record that targets the image (docker tag copies the target) or the very manifest
+  // the container runs: deny rules are tried on all of them.
+  img.names = NamesForTargets(images, {rec.image, chosen->manifest_digest});
   img.typed_reference = rec.typed;
   if (!rec.typed.empty() && !ParseImageId(rec.typed)) {
+    // Confirmed when a record of that name, in any spelling of its registry host (dockerd
+    // keeps "EVIL.IO/x:1" as written), targets this image.
     auto ref = ParseReference(rec.typed);
     for (const auto& rec_img : images) {
-      if (ref.ok() && rec_img.name == ref->String()) {
-        img.typed_confirmed = rec_img.target_digest == rec.image;
-      }
+      if (!ref.ok() || rec_img.target_digest != rec.image || ParseImageId(rec_img.name)) continue;
+      auto stored = ParseReference(rec_img.name);
+      if (stored.ok() && *stored == *ref) img.typed_confirmed = true;
     }
   }
   img.notes.push_back(fmt::format("containerd root {}, namespace {}; image {} from config.v2.json",

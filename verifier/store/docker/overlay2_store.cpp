@@ -50,8 +50,7 @@ bool TypedNameConfirmed(const std::string& typed, const std::string& image_id,
   if (typed.empty() || ParseImageId(typed)) return false;
   auto ref = ParseReference(typed);
   if (!ref.ok()) return false;
-  auto it = tags.find(ref->String());
-  return it != tags.end() && it->second == image_id;
+  return docker::NamesImage(tags, ref->String(), image_id);
 }
 
 }  // namespace

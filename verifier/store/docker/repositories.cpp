@@ -26,7 +26,7 @@ Result<TagMap> ParseRepositories(std::string_view text) {
       }
       auto ref = ParseReference(ref_text);
       if (!ref.ok()) return Wrap(std::move(ref).error(), "repositories.json");
-      tags[ref->String()] = id.get<std::string>();
+      tags.emplace(ref->String(), id.get<std::string>());
     }
   }
   return tags;
@@ -35,9 +35,18 @@ Result<TagMap> ParseRepositories(std::string_view text) {
 std::vector<std::string> NamesFor(const TagMap& tags, const std::string& image_id) {
   std::vector<std::string> names;
   for (const auto& [ref, id] : tags) {
-    if (id == image_id) names.push_back(ref);
+    // Sorted by key already; two spellings of one name are adjacent.
+    if (id == image_id && (names.empty() || names.back() != ref)) names.push_back(ref);
   }
   return names;
+}
+
+bool NamesImage(const TagMap& tags, const std::string& ref, const std::string& image_id) {
+  auto [first, last] = tags.equal_range(ref);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == image_id) return true;
+  }
+  return false;
 }
 
 }  // namespace verified::docker

@@ -18,6 +18,7 @@ Finding Typed(const std::string& typed, const nlohmann::json& value) {
 TEST(Registries, NormalisesHosts) {
   EXPECT_EQ(*NormaliseRegistryHost("Registry.Local:5000"), "registry.local:5000");
   EXPECT_EQ(*NormaliseRegistryHost("index.docker.io"), "docker.io");
+  EXPECT_EQ(*NormaliseRegistryHost("Registry-1.Docker.IO"), "docker.io");
   EXPECT_FALSE(NormaliseRegistryHost("https://registry.local").ok());
   EXPECT_FALSE(NormaliseRegistryHost("registry.local/team").ok());
   EXPECT_FALSE(NormaliseRegistryHost("*.example.com").ok());

@@ -161,5 +161,164 @@ TEST_F(EvaluateTest, ErrorsBecomeDenials) {
   EXPECT_TRUE(VerdictForError(MakeError(ErrorKind::kIo, "x"), Mode::kAudit, "").Allowed());
 }
 
+// Issue 10, part 2: `docker tag evil/tool:1 fine/tool:1` must not step around `deny evil/*`.
+constexpr const char* kDefaultAllowDenyEvil =
+    R"({"default":"allow","rules":[{"match":"evil/*","action":"deny"}]})";
+constexpr const char* kAllowFineDenyEvil =
+    R"({"rules":[{"match":"fine/*","action":"allow"},{"match":"evil/*","action":"deny"}]})";
+
+const std::vector<std::string> kBothTags = {"docker.io/evil/tool:1", "docker.io/fine/tool:1"};
+
+TEST_F(EvaluateTest, DenyOnAnotherTagOfTheImageWinsOverDefaultAllow) {
+  auto img = Image("fine/tool:1", true, {"x"}, kBothTags);
+  auto v = Eval(kDefaultAllowDenyEvil, img);
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_EQ(v.rule, "rule 1 'evil/*'");
+  std::string msg = RefusalMessage(v);
+  EXPECT_NE(msg.find("refused image fine/tool:1 (" + img.image_id + ")"), std::string::npos);
+  EXPECT_NE(msg.find("it is also tagged evil/tool:1, which matches deny rule 1 'evil/*'"),
+            std::string::npos)
+      << msg;
+  // Without the second tag the same image runs: the deny is about the name, not the bytes.
+  EXPECT_EQ(Eval(kDefaultAllowDenyEvil, Image("fine/tool:1", true, {"x"}, {kBothTags[1]})).decision,
+            Action::kAllow);
+}
+
+TEST_F(EvaluateTest, DenyOnAnotherTagWinsOverAnEarlierAllowRuleWithoutRegistered) {
+  auto v = Eval(kAllowFineDenyEvil, Image("fine/tool:1", true, {"x"}, kBothTags));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_EQ(v.rule, "rule 2 'evil/*'");
+  EXPECT_NE(v.reason.find("also tagged evil/tool:1"), std::string::npos) << v.reason;
+}
+
+TEST_F(EvaluateTest, DenyOnAnotherTagWinsOverARegisteredAllow) {
+  Register("fine/tool:1", {"x"});
+  auto v = Eval(R"({"rules":[{"match":"fine/*","action":"allow","require":{"registered":true}},
+                             {"match":"evil/*","action":"deny"}]})",
+                Image("fine/tool:1", true, {"x"}, kBothTags));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_EQ(v.rule, "rule 2 'evil/*'");
+}
+
+TEST_F(EvaluateTest, AnAllowRuleBeforeADenyStillCarvesOutTheNamesItMatches) {
+  // Rule order keeps its meaning per name: evil/good:1 first meets the allow rule.
+  const char* policy = R"({"rules":[{"match":"evil/good:1","action":"allow"},
+                                   {"match":"evil/*","action":"deny"}]})";
+  auto v = Eval(policy, Image("evil/good:1", true, {"x"}, {"docker.io/evil/good:1"}));
+  EXPECT_EQ(v.decision, Action::kAllow) << v.reason;
+  v = Eval(policy,
+           Image("evil/good:1", true, {"x"}, {"docker.io/evil/good:1", "docker.io/evil/bad:1"}));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("also tagged evil/bad:1"), std::string::npos) << v.reason;
+}
+
+TEST_F(EvaluateTest, DigestNamesOfTheImageAreTriedToo) {
+  std::string d = "sha256:" + std::string(64, 'a');
+  auto v = Eval(kDefaultAllowDenyEvil,
+                Image("fine/tool:1", true, {"x"}, {"docker.io/evil/tool@" + d, kBothTags[1]}));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("also named evil/tool@" + d), std::string::npos) << v.reason;
+}
+
+TEST_F(EvaluateTest, RunByIdIsDeniedByAnyStoredName) {
+  auto v =
+      Eval(kAllowFineDenyEvil, Image("sha256:" + std::string(64, 'c'), false, {"x"}, kBothTags));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("it is tagged evil/tool:1, which matches deny rule 2"), std::string::npos)
+      << v.reason;
+}
+
+TEST_F(EvaluateTest, UnconfirmedTypedNameCanDenyButNeverAllow) {
+  // Started as evil/tool:1, a tag that has since moved to another image: storage knows this
+  // image only as fine/tool:1. The old name still refuses it.
+  auto v = Eval(kAllowFineDenyEvil, Image("evil/tool:1", false, {"x"}, {kBothTags[1]}));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("it matches deny rule 2 'evil/*'"), std::string::npos) << v.reason;
+  // And it selects no allow rule (UnconfirmedTypedNameIsNotUsed): an unnamed image with only
+  // an unconfirmed name falls to the default.
+  v = Eval(R"({"rules":[{"match":"fine/*","action":"allow"}]})",
+           Image("fine/tool:1", false, {"y"}));
+  EXPECT_EQ(v.rule, "default");
+}
+
+TEST_F(EvaluateTest, RegistrationDerivedNamesAreTriedWhenTheyAreUsed) {
+  Register("evil/tool:1", {"x"});
+  auto v = Eval(kDefaultAllowDenyEvil, Image("sha256:" + std::string(64, 'c'), false, {"x"}));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("registered as evil/tool:1"), std::string::npos) << v.reason;
+}
+
+TEST_F(EvaluateTest, DenyPatternsAndNamesMatchInAnyHostSpelling) {
+  for (const char* pat : {"EVIL.IO/*", "evil.io/*"}) {
+    for (const char* name : {"evil.io/tool:1", "EVIL.IO/tool:1", "Evil.Io/tool:1"}) {
+      std::string policy = std::string(R"({"default":"allow","rules":[{"match":")") + pat +
+                           R"(","action":"deny"}]})";
+      auto v = Eval(policy, Image("fine/tool:1", true, {"x"}, {name, kBothTags[1]}));
+      EXPECT_EQ(v.decision, Action::kDeny) << pat << " " << name;
+    }
+  }
+  for (const char* pat :
+       {"index.docker.io/evil/*", "registry-1.docker.io/evil/*", "evil/*", "docker.io/evil/*"}) {
+    for (const char* name : {"docker.io/evil/tool:1", "index.docker.io/evil/tool:1",
+                             "REGISTRY-1.DOCKER.IO/evil/tool:1"}) {
+      std::string policy = std::string(R"({"default":"allow","rules":[{"match":")") + pat +
+                           R"(","action":"deny"}]})";
+      EXPECT_EQ(Eval(policy, Image("fine/tool:1", true, {"x"}, {name})).decision, Action::kDeny)
+          << pat << " " << name;
+      // The typed name alone, in any spelling.
+      EXPECT_EQ(Eval(policy, Image(name, true, {"x"}, {})).decision, Action::kDeny)
+          << pat << " " << name;
+    }
+  }
+}
+
+TEST_F(EvaluateTest, RegistrationUnderAHubAliasMatchesDockerIo) {
+  Register("INDEX.DOCKER.IO/library/x:1", {"x"});
+  Register("registry-1.docker.io/team/y:2", {"y"});
+  auto v = Eval(R"({"rules":[{"match":"**","action":"allow","require":{"registered":true}}]})",
+                Image("docker.io/library/x:1", true, {"x"}));
+  EXPECT_EQ(v.decision, Action::kAllow) << v.reason;
+  v = Eval(R"({"rules":[{"match":"**","action":"allow","require":{"registered":true}}]})",
+           Image("team/y:2", true, {"y"}));
+  EXPECT_EQ(v.decision, Action::kAllow) << v.reason;
+}
+
+TEST_F(EvaluateTest, DenyOnAnotherNameInAuditModeIsLoggedNotEnforced) {
+  auto v =
+      Eval(R"({"mode":"audit","default":"allow","rules":[{"match":"evil/*","action":"deny"}]})",
+           Image("fine/tool:1", true, {"x"}, kBothTags));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_TRUE(v.Allowed());
+}
+
+TEST(CandidateNames, SelectingNamesFirstThenEveryOtherName) {
+  testing::TempDir tmp;
+  RegistrationStore regs(tmp.path());
+  auto img = Image("fine/tool:1", true, {"x"}, {"docker.io/evil/tool:1", "docker.io/fine/tool:1"});
+  auto names = CandidateNames(img, regs);
+  ASSERT_TRUE(names.ok());
+  ASSERT_EQ(names->names.size(), 2u);
+  EXPECT_TRUE(names->typed_by_name);
+  EXPECT_EQ(names->names[0].ref.String(), "docker.io/fine/tool:1");
+  EXPECT_TRUE(names->names[0].selects);
+  EXPECT_EQ(names->names[0].source, NameSource::kTyped);
+  EXPECT_EQ(names->names[1].ref.String(), "docker.io/evil/tool:1");
+  EXPECT_FALSE(names->names[1].selects);
+  // Unconfirmed typed name: stored names select, the typed one follows, never selecting.
+  img = Image("evil/tool:1", false, {"x"}, {"docker.io/fine/tool:1"});
+  names = CandidateNames(img, regs);
+  ASSERT_TRUE(names.ok());
+  ASSERT_EQ(names->names.size(), 2u);
+  EXPECT_FALSE(names->typed_by_name);
+  EXPECT_TRUE(names->names[0].selects);
+  EXPECT_EQ(names->names[1].ref.String(), "docker.io/evil/tool:1");
+  EXPECT_FALSE(names->names[1].selects);
+  // An ID is not a name.
+  img = Image("sha256:" + std::string(64, 'c'), false, {"x"}, {});
+  names = CandidateNames(img, regs);
+  ASSERT_TRUE(names.ok());
+  EXPECT_TRUE(names->names.empty());
+}
+
 }  // namespace
 }  // namespace verified

@@ -38,6 +38,43 @@ TEST(ImagePattern, NormalisesLikeReferences) {
   EXPECT_FALSE(Match("alpine", "quay.io/library/alpine"));
 }
 
+TEST(ImagePattern, RegistryHostSpellingsMatchAlike) {
+  for (const char* pat : {"EVIL.IO/*", "evil.io/*", "Evil.Io/*"}) {
+    for (const char* ref : {"evil.io/tool:1", "EVIL.IO/tool:1",
+                            "eViL.iO/tool@sha256:"
+                            "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee"}) {
+      EXPECT_TRUE(Match(pat, ref)) << pat << " " << ref;
+    }
+    EXPECT_FALSE(Match(pat, "evil.io.example/tool:1")) << pat;
+  }
+  for (const char* pat : {"evil/*", "index.docker.io/evil/*", "registry-1.docker.io/evil/*",
+                          "INDEX.DOCKER.IO/evil/*", "docker.io/evil/*"}) {
+    for (const char* ref : {"evil/tool:1", "docker.io/evil/tool:1", "index.docker.io/evil/tool:1",
+                            "Registry-1.Docker.IO/evil/tool:1"}) {
+      EXPECT_TRUE(Match(pat, ref)) << pat << " " << ref;
+    }
+    EXPECT_FALSE(Match(pat, "EVIL/tool:1")) << pat;  // registry host EVIL, not Docker Hub
+  }
+  EXPECT_TRUE(Match("registry-1.docker.io/alpine", "alpine:3.20"));
+  EXPECT_TRUE(Match("INDEX.DOCKER.IO/library/alpine:3.*", "alpine:3.20"));
+  EXPECT_TRUE(Match("EVIL/*", "Evil/tool:1"));
+  EXPECT_FALSE(ImagePattern::Glob("evil.io/Tool").ok());  // repositories are lower case
+}
+
+TEST(ImagePattern, KeyIsTheNormalisedForm) {
+  EXPECT_EQ(ImagePattern::Glob("EVIL.IO/*")->key(), "evil.io/*");
+  EXPECT_EQ(ImagePattern::Glob("index.docker.io/app")->key(), ImagePattern::Glob("app")->key());
+  EXPECT_EQ(ImagePattern::Glob("**")->key(), "*");
+  EXPECT_EQ(ImagePattern::Regex("^A.*")->key(), "^A.*");
+  EXPECT_NE(ImagePattern::Glob("evil/*")->key(), ImagePattern::Glob("EVIL/*")->key());
+}
+
+TEST(ImagePattern, RegexSeesTheNormalisedHost) {
+  EXPECT_TRUE(Match("evil\\.io/.*", "EVIL.IO/tool:1", true));
+  EXPECT_TRUE(Match("docker\\.io/evil/.*", "registry-1.docker.io/evil/tool:1", true));
+  EXPECT_FALSE(Match("EVIL\\.IO/.*", "evil.io/tool:1", true));
+}
+
 TEST(ImagePattern, TagsInPatternsMatchTheFullName) {
   EXPECT_TRUE(Match("alpine:3.*", "alpine:3.20"));
   EXPECT_FALSE(Match("alpine:3.*", "alpine:4.0"));

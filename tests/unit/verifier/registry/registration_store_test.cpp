@@ -11,6 +11,7 @@
 #include "unit/support/temp_dir.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/image/digest.h"
+#include "verifier/image/reference.h"
 
 namespace verified {
 namespace {
@@ -233,6 +234,35 @@ TEST(RegistrationStore, HundredConcurrentWritersLoseNothing) {
   EXPECT_EQ(bad_reads.load(), 0);
   EXPECT_EQ(store.List()->size(), 100u);
   EXPECT_EQ(store.FindByChain(shared.TopChainId())->size(), 50u);
+}
+
+// Records written before registry hosts were case-folded keep the host as it was written:
+// they must still parse (a record that does not fails every decision reading its chain).
+TEST(RegistrationStore, RecordsWithAnOlderHostSpellingStillParse) {
+  testing::TempDir tmp;
+  RegistrationStore store(tmp.path());
+  for (const char* name :
+       {"Registry.Example.com/x:1", "registry-1.docker.io/alpine:1", "INDEX.DOCKER.IO/alpine:1",
+        "registry-1.docker.io/library/alpine:2", "REGISTRY-1.docker.io/team/app:2"}) {
+    auto r = Make(name, {name});
+    ASSERT_TRUE(store.Put(r).ok()) << name;  // what the older verifiedctl wrote
+    auto found = store.FindByName(name);
+    ASSERT_TRUE(found.ok()) << name << ": " << found.error().What();
+    ASSERT_TRUE(*found);
+    auto by_chain = store.FindByChain(r.TopChainId());
+    ASSERT_TRUE(by_chain.ok()) << by_chain.error().What();
+    ASSERT_EQ(by_chain->size(), 1u);
+  }
+  EXPECT_TRUE(store.List().ok());
+  EXPECT_EQ(ParseReference((*store.FindByName("INDEX.DOCKER.IO/alpine:1"))->name)->String(),
+            "docker.io/library/alpine:1");
+  // Any other departure from the normalised form is still refused.
+  for (const char* name : {"docker.io/alpine:1", "Registry.Example.com/x", "alpine:1",
+                           "Registry.Example.com/Team/x:1", "Registry.Example.com//x:1"}) {
+    auto r = Make(name, {name});
+    ASSERT_TRUE(store.Put(r).ok());
+    EXPECT_FALSE(store.FindByName(r.name).ok()) << r.name;
+  }
 }
 
 }  // namespace

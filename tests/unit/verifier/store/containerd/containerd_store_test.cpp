@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "fake_containerd.h"
+#include "verifier/policy/evaluate.h"
 #include "verifier/store/stores.h"
 
 namespace verified {
@@ -231,6 +232,35 @@ TEST(ContainerdSandbox, AnnotationAndLabelMustAgree) {
   EXPECT_FALSE(containerd::IsPodSandbox("sandbox", "").ok());
   EXPECT_FALSE(containerd::IsPodSandbox("", "sandbox").ok());
   EXPECT_FALSE(containerd::IsPodSandbox("container", "sandbox").ok());
+}
+
+// Issue 10: a confirmed name does not hide the image's other tags (`ctr images tag` copies
+// the record's target), so a deny rule on any of them refuses the container.
+TEST_F(ContainerdStoreTest, ConfirmedNameKeepsEveryOtherTagOfTheImage) {
+  fake_->TagImage("docker.io/evil/tool:1", app_);
+  fake_->Tag("docker.io/evil/tool@" + app_.manifest_digest, app_.manifest_digest);
+  AddC1("docker.io/library/app:1");
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_TRUE((*r)->typed_confirmed);
+  EXPECT_EQ((*r)->names, (std::vector<std::string>{"docker.io/evil/tool:1",
+                                                   "docker.io/evil/tool@" + app_.manifest_digest,
+                                                   "docker.io/library/app:1"}));
+  auto p = ParsePolicy(R"({"default":"allow","rules":[{"match":"evil/*","action":"deny"}]})");
+  ASSERT_TRUE(p.ok());
+  Verdict v = Evaluate(*p, **r, nullptr, RegistrationStore(tmp_ / "config"));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("also tagged evil/tool:1"), std::string::npos) << v.reason;
+}
+
+TEST_F(ContainerdStoreTest, UnconfirmedNamesIncludeEveryRecordOfTheConfig) {
+  fake_->TagImage("docker.io/evil/tool:1", app_);
+  AddC1("");
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_FALSE((*r)->typed_confirmed);
+  EXPECT_EQ((*r)->names,
+            (std::vector<std::string>{"docker.io/evil/tool:1", "docker.io/library/app:1"}));
 }
 
 }  // namespace

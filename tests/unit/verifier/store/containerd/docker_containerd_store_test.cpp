@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "fake_containerd.h"
+#include "verifier/policy/evaluate.h"
 
 namespace verified {
 namespace {
@@ -152,6 +153,24 @@ TEST_F(DockerContainerdStoreTest, NotMineForOtherShapes) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->first, "/var/lib/docker");
   EXPECT_EQ(s->second, kCid);
+}
+
+// Issue 10: `docker tag evil/tool:1 app:1` in the containerd image store adds a record with
+// the same target; both are names of the image.
+TEST_F(DockerContainerdStoreTest, EveryRecordTargetingTheImageIsAName) {
+  fake_->TagImage("docker.io/evil/tool:1", app_);
+  fake_->Tag("moby-dangling@" + app_.target_digest, app_.target_digest);
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_TRUE((*r)->typed_confirmed);
+  EXPECT_EQ((*r)->names,
+            (std::vector<std::string>{"docker.io/evil/tool:1", "docker.io/library/app:1"}));
+  auto p = ParsePolicy(
+      R"({"rules":[{"match":"app","action":"allow"},{"match":"evil/*","action":"deny"}]})");
+  ASSERT_TRUE(p.ok());
+  Verdict v = Evaluate(*p, **r, nullptr, RegistrationStore(tmp_ / "config"));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_EQ(v.rule, "rule 2 'evil/*'");
 }
 
 }  // namespace

@@ -8,14 +8,15 @@
 #include "fake_graphroot.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/image/digest.h"
+#include "verifier/policy/evaluate.h"
 #include "verifier/store/cstorage/graphroot.h"
 
 namespace verified {
 namespace {
 
 using testing::FakeCsContainer;
-using testing::FakeGraphRoot;
 using testing::FakeCsImage;
+using testing::FakeGraphRoot;
 
 class CStorageStoreTest : public ::testing::Test {
  protected:
@@ -261,6 +262,27 @@ TEST(BigDataFileName, MatchesContainersStorage) {
   EXPECT_EQ(cstorage::BigDataFileName("manifest"), "manifest");
   EXPECT_EQ(cstorage::BigDataFileName("A"), "=QQ==");
   EXPECT_EQ(cstorage::BigDataFileName("ab:"), "=YWI6");
+}
+
+// Issue 10: `podman tag` adds to the image's names list; every one is a name deny rules see.
+TEST(CStorageStoreNames, EveryNameOfTheImageIsAName) {
+  FakeGraphRoot root;
+  auto image = root.AddImage("tool", 2, {"localhost/fine/tool:1", "localhost/evil/tool:1"});
+  auto ctr = root.AddContainer(image, "localhost/fine/tool:1");
+  root.Flush();
+  auto mounts = root.Mounts(ctr, image);
+  ContainerContext ctx{ctr.id, "/bundle", nullptr, ctr.rootfs, &mounts};
+  auto r = ContainersStorageStore().Resolve(ctx);
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_TRUE((*r)->typed_confirmed);
+  EXPECT_EQ((*r)->names,
+            (std::vector<std::string>{"localhost/evil/tool:1", "localhost/fine/tool:1"}));
+  auto p =
+      ParsePolicy(R"({"default":"allow","rules":[{"match":"LocalHost/evil/*","action":"deny"}]})");
+  ASSERT_TRUE(p.ok());
+  Verdict v = Evaluate(*p, **r, nullptr, RegistrationStore(root.path() + "/no-config"));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(v.reason.find("also tagged localhost/evil/tool:1"), std::string::npos) << v.reason;
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "unit/support/fake_buildkit_step.h"
 #include "unit/support/fake_docker_tree.h"
 #include "unit/support/temp_dir.h"
+#include "verifier/policy/evaluate.h"
+#include "verifier/store/docker/repositories.h"
 
 namespace verified {
 namespace {
@@ -174,6 +176,44 @@ TEST(SplitOverlay2Rootfs, RecognisesOnlyTheOverlay2Shape) {
   EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay2/" + id + "/diff"));
   EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay/" + id + "/merged"));
   EXPECT_FALSE(SplitOverlay2Rootfs("/var/lib/docker/overlay2/xyz/merged"));
+}
+
+// Issue 10: every tag repositories.json records for the image is one of its names, so
+// `docker tag evil/tool:1 fine/tool:1` leaves evil/tool:1 for a deny rule to find.
+TEST(Overlay2StoreNames, EveryTagOfTheImageIsANameAndDenyRulesSeeThem) {
+  TempDir tmp;
+  FakeDockerTree tree(tmp / "docker");
+  auto image = tree.AddImage({"base", "tool"}, {"evil/tool:1", "fine/tool:1"});
+  auto c = tree.AddContainer(image, "fine/tool:1");
+  std::vector<MountEntry> mounts = {tree.MountFor(c, image)};
+  ContainerContext ctx{c.id, "/bundle", nullptr, c.rootfs, &mounts};
+  auto r = DockerOverlay2Store().Resolve(ctx);
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  EXPECT_TRUE((*r)->typed_confirmed);
+  EXPECT_EQ((*r)->names,
+            (std::vector<std::string>{"docker.io/evil/tool:1", "docker.io/fine/tool:1"}));
+  auto p = ParsePolicy(R"({"default":"allow","rules":[{"match":"evil/*","action":"deny"}]})");
+  ASSERT_TRUE(p.ok());
+  Verdict v = Evaluate(*p, **r, nullptr, RegistrationStore(tmp / "config"));
+  EXPECT_EQ(v.decision, Action::kDeny);
+  EXPECT_NE(RefusalMessage(v).find("also tagged evil/tool:1, which matches deny rule 1 'evil/*'"),
+            std::string::npos)
+      << RefusalMessage(v);
+}
+
+// Docker compares names case-sensitively: "EVIL.IO/x:1" and "evil.io/x:1" can name two
+// images. Normalised they are one name, which both images keep.
+TEST(Repositories, TwoSpellingsOfOneNameKeepBothImages) {
+  std::string a = "sha256:" + std::string(64, 'a'), b = "sha256:" + std::string(64, 'b');
+  auto tags = docker::ParseRepositories(R"({"Repositories":{"EVIL.IO/x":{"EVIL.IO/x:1":")" + a +
+                                        R"("},"evil.io/x":{"evil.io/x:1":")" + b +
+                                        R"(","evil.io/x:2":")" + a + R"("}}})");
+  ASSERT_TRUE(tags.ok()) << tags.error().What();
+  EXPECT_EQ(docker::NamesFor(*tags, a), (std::vector<std::string>{"evil.io/x:1", "evil.io/x:2"}));
+  EXPECT_EQ(docker::NamesFor(*tags, b), std::vector<std::string>{"evil.io/x:1"});
+  EXPECT_TRUE(docker::NamesImage(*tags, "evil.io/x:1", a));
+  EXPECT_TRUE(docker::NamesImage(*tags, "evil.io/x:1", b));
+  EXPECT_FALSE(docker::NamesImage(*tags, "evil.io/x:2", b));
 }
 
 }  // namespace
