@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 
@@ -11,6 +12,7 @@
 #include "shim/refusal.h"
 #include "shim/runc_args.h"
 #include "shim/seal_guard.h"
+#include "shim/seal_lifecycle.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/policy/decide.h"
 
@@ -67,7 +69,8 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
   req.bundle_dir = AbsoluteBundle(cl.bundle);
   req.config_dir = own.config_dir;
   Decision d = DecideCreate(req);
-  RefuseJoiningSealed(d, cl, req.bundle_dir);
+  RefuseJoiningSealed(d, cl, req.bundle_dir, own.seal_dir);
+  RefuseSealedRestore(d, cl);
   auto record = DecisionRecord(d, cl.subcommand, cl.container_id);
   Status logged = AppendDecision(settings.decision_log, record);
   std::string message = RefusalMessage(d.verdict);
@@ -81,7 +84,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
                   cl.globals);
   }
   if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
-  if (Status sealed = ApplySeal(d, cl, req.bundle_dir); !sealed.ok()) {
+  if (Status sealed = ApplySeal(d, cl, req.bundle_dir, own.seal_dir); !sealed.ok()) {
     return Refuse("verified: refused container " + cl.container_id +
                       ": cannot record its seal: " + sealed.error().What(),
                   cl.globals);
@@ -92,7 +95,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
 }  // namespace
 
 int RunRuntime(const std::vector<std::string>& args) {
-  auto own = ParseOwnOptions(args, GetEnv("VERIFIED_CONFIG_DIR"));
+  auto own = ParseOwnOptions(args, GetEnv("VERIFIED_CONFIG_DIR"), GetEnv("VERIFIED_SEAL_DIR"));
   if (!own.ok()) return Refuse("verified: " + own.error().What(), GuessGlobals(args));
   std::vector<std::string> runc_args(args.begin() + static_cast<long>(own->consumed), args.end());
 
@@ -116,6 +119,18 @@ int RunRuntime(const std::vector<std::string>& args) {
   if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
   if (!create_path) {
     if (auto refusal = GuardExec(runc_args, cl, settings)) return Refuse(*refusal, globals);
+    if (cl.ok()) {
+      if (auto refusal = GuardSealLifecycle(runc_args, *cl, own->seal_dir)) {
+        return Refuse(*refusal, globals);
+      }
+    } else if (std::find(runc_args.begin(), runc_args.end(), "checkpoint") != runc_args.end()) {
+      // As for exec: a checkpoint under a grammar we cannot read might be of a sealed one.
+      return Refuse(
+          "verified: refused: cannot parse the runc checkpoint command line with "
+          "certainty: " +
+              cl.error().What(),
+          globals);
+    }
     return Exec(*runc, runc_args, globals);
   }
 

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
+#include <memory>
 
 #include "shim/decision_log.h"
+#include "shim/ns_join_guard.h"
 #include "shim/refusal.h"
 #include "verifier/bundle/spec.h"
 #include "verifier/checks/sealed.h"
@@ -35,32 +38,43 @@ nlohmann::ordered_json ExecRecord(const SealRecord& seal, bool allowed, const st
   return j;
 }
 
-// (type, path) of each linux.namespaces entry of a spec.
-std::vector<std::pair<std::string, std::string>> SpecNamespaces(const Spec& spec) {
-  std::vector<std::pair<std::string, std::string>> out;
-  const nlohmann::json* ns = JsonAt(spec.raw, {"linux", "namespaces"});
-  if (ns == nullptr || !ns->is_array()) return out;
-  for (const auto& n : *ns) out.emplace_back(JsonString(n, {"type"}), JsonString(n, {"path"}));
-  return out;
+// True when a `sealed` requirement was evaluated for the container (passed or failed).
+bool SealEvaluated(const Verdict& v) {
+  return std::any_of(v.findings.begin(), v.findings.end(), [](const Finding& f) {
+    return f.requirement == kSealedRequirement && f.outcome != Outcome::kNotEvaluated;
+  });
 }
 
-std::string NamespaceFile(const std::string& type) {
-  if (type == "network") return "net";
-  if (type == "mount") return "mnt";
-  return type;
+// Rule 1 of ns_join_guard.h: the seal belongs to another container, so this container's own
+// rule and mode do not matter.
+void DenyForOthersSeal(Decision& d, const std::string& reason) {
+  d.verdict.decision = Action::kDeny;
+  d.verdict.mode = Mode::kEnforce;
+  d.verdict.rule = "the seal of another container";
+  d.verdict.reason = reason;
+  d.verdict.findings.push_back(Fail("sealed (another container)", reason));
 }
 
-// The init pid runc recorded for a container (<root>/<id>/state.json), if it runs.
-std::optional<long> InitPid(const std::string& root, const std::string& id) {
-  auto dir = Dir::Open(root);
-  if (!dir.ok()) return std::nullopt;
-  auto text = dir->ReadFile(id + "/state.json", kMaxSpecBytes);
-  if (!text.ok()) return std::nullopt;
-  auto j = ParseJson(*text, "runc state.json");
-  if (!j.ok()) return std::nullopt;
-  int64_t pid = JsonInt(*j, {"init_process_pid"}, 0);
-  if (pid <= 0) return std::nullopt;
-  return pid;
+// The container's own `sealed` requirement fails: enforced or audited as its rule says.
+void FailOwnSeal(Decision& d, const std::string& message) {
+  if (d.verdict.decision == Action::kAllow) {
+    d.verdict.decision = Action::kDeny;
+    d.verdict.reason = d.verdict.rule + " requires " + kSealedRequirement + ": " + message;
+  }
+  d.verdict.findings.push_back(Fail(kSealedRequirement, message));
+}
+
+SealEntry IndexEntryFor(const SealRecord& r, const std::string& runc_root) {
+  SealEntry e;
+  e.container_id = r.container_id;
+  e.runc_root = runc_root;
+  e.image = r.image;
+  e.image_id = r.image_id;
+  e.rule = r.rule;
+  e.mode = r.mode;
+  e.namespaces = r.namespaces;
+  e.written_at = static_cast<int64_t>(time(nullptr));
+  return e;
 }
 
 std::string CannotParse(const std::string& what) {
@@ -78,11 +92,7 @@ std::string RuncRoot(const RuncGlobals& globals) {
 
 std::optional<SealRecord> SealFor(const Decision& d, const std::string& container_id) {
   const Verdict& v = d.verdict;
-  if (!v.Allowed()) return std::nullopt;
-  bool sealed = std::any_of(v.findings.begin(), v.findings.end(), [](const Finding& f) {
-    return f.requirement == kSealedRequirement && f.outcome != Outcome::kNotEvaluated;
-  });
-  if (!sealed) return std::nullopt;
+  if (!v.Allowed() || !SealEvaluated(v)) return std::nullopt;
   SealRecord r;
   r.container_id = container_id;
   r.image = v.image;
@@ -93,7 +103,8 @@ std::optional<SealRecord> SealFor(const Decision& d, const std::string& containe
   return r;
 }
 
-Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir) {
+Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir,
+                 const std::string& seal_dir) {
   std::string root = RuncRoot(cl.globals);
   auto seal = SealFor(d, cl.container_id);
   if (!seal) {
@@ -101,55 +112,68 @@ Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string
     (void)RemoveSealRecord(root, cl.container_id);
     return Ok();
   }
-  VERIFIED_ASSIGN_OR_RETURN(Spec spec, LoadSpec(bundle_dir));
-  for (const auto& [type, path] : SpecNamespaces(spec)) {
-    if (path.empty()) seal->namespaces.push_back(type);
+  std::shared_ptr<const Spec> spec = d.spec;
+  if (!spec) {
+    VERIFIED_ASSIGN_OR_RETURN(Spec loaded, LoadSpec(bundle_dir));
+    spec = std::make_shared<const Spec>(std::move(loaded));
   }
+  seal->namespaces = CreatedNamespaces(*spec);
   SweepStaleSealRecords(root, kStaleSealSeconds);
+  if (seal->mode == "enforce") {
+    // The rootfs is mounted by now (every engine mounts it before calling the runtime) and
+    // runc bind-mounts it onto itself, so /proc/<pid>/root of every process the container
+    // will run has this identity: a joiner finds the seal from the pid in its ns path.
+    struct stat st;
+    if (d.rootfs.empty() || stat(d.rootfs.c_str(), &st) != 0) {
+      return MakeError(ErrorKind::kNotFound, "cannot stat the container's root '{}'", d.rootfs);
+    }
+    SealEntry e = IndexEntryFor(*seal, root);
+    std::string name =
+        RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+    SweepSealEntries(seal_dir, kStaleSealSeconds, [](const std::string& n, const SealEntry& x) {
+      return SealEntryLive(n, x, kStaleSealSeconds);
+    });
+    VERIFIED_RETURN_IF_ERROR(WriteSealEntry(seal_dir, name, e));
+    seal->index_entries.push_back(name);
+  }
   return WriteSealRecord(root, *seal);
 }
 
-std::optional<std::string> GuardNamespaceJoin(const RuncCommandLine& cl,
-                                              const std::string& bundle_dir) {
-  std::string root = RuncRoot(cl.globals);
-  auto sealed = SealedContainerIds(root);
-  sealed.erase(std::remove(sealed.begin(), sealed.end(), cl.container_id), sealed.end());
-  if (sealed.empty()) return std::nullopt;
-  auto spec = LoadSpec(bundle_dir);
-  if (!spec.ok()) return spec.error().What();
-  for (const auto& [type, path] : SpecNamespaces(*spec)) {
-    if (path.empty()) continue;
-    struct stat joined;
-    if (stat(path.c_str(), &joined) != 0) continue;  // runc itself will fail on it
-    for (const auto& id : sealed) {
-      auto rec = ReadSealRecord(root, id);
-      if (!rec.ok() || !rec->has_value() || (*rec)->mode != "enforce") continue;
-      const auto& own = (*rec)->namespaces;
-      if (std::find(own.begin(), own.end(), type) == own.end()) continue;
-      auto pid = InitPid(root, id);
-      if (!pid) continue;
-      struct stat theirs;
-      std::string ns = "/proc/" + std::to_string(*pid) + "/ns/" + NamespaceFile(type);
-      if (stat(ns.c_str(), &theirs) != 0) continue;
-      if (theirs.st_dev == joined.st_dev && theirs.st_ino == joined.st_ino) {
-        return "it joins the " + type + " namespace of container " + id +
-               ", which runs sealed image " + (*rec)->image +
-               ": a sealed container cannot be entered";
-      }
+void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir,
+                         const std::string& seal_dir) {
+  std::shared_ptr<const Spec> spec = d.spec;
+  if (!spec) {
+    if (!d.verdict.Allowed()) return;
+    // Allowed without a spec (an audit-mode error): rule 1 is enforced all the same.
+    auto loaded = LoadSpec(bundle_dir);
+    if (!loaded.ok()) {
+      DenyForOthersSeal(
+          d, "cannot read the spec to check its namespace joins: " + loaded.error().What());
+      return;
+    }
+    spec = std::make_shared<const Spec>(std::move(loaded).value());
+  }
+  auto joins = JoinedNamespaces(*spec);
+  if (joins.empty()) return;
+  if (d.verdict.Allowed()) {
+    if (auto reason = JoinsSealedNamespace(joins, seal_dir)) {
+      DenyForOthersSeal(d, *reason);
+      return;
     }
   }
-  return std::nullopt;
+  // Rule 2 is judged even when the create is already refused, so that the decision log lists
+  // every reason.
+  if (!SealEvaluated(d.verdict)) return;
+  if (auto reason = SealedJoinRefusal(*spec, joins, RuncRoot(cl.globals))) {
+    FailOwnSeal(d, *reason);
+  }
 }
 
-void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir) {
-  if (!d.verdict.Allowed()) return;
-  auto joins = GuardNamespaceJoin(cl, bundle_dir);
-  if (!joins) return;
-  d.verdict.decision = Action::kDeny;
-  d.verdict.mode = Mode::kEnforce;
-  d.verdict.rule = "the seal of another container";
-  d.verdict.reason = *joins;
-  d.verdict.findings.push_back(Fail("sealed (another container)", *joins));
+void RefuseSealedRestore(Decision& d, const RuncCommandLine& cl) {
+  if (cl.subcommand != "restore" || !SealEvaluated(d.verdict)) return;
+  FailOwnSeal(d,
+              "sealed image: it cannot be restored from a checkpoint: restore takes the "
+              "process's code and memory from --image-path, which no policy checked");
 }
 
 std::optional<std::string> GuardExec(const std::vector<std::string>& runc_args,

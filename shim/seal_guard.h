@@ -3,7 +3,9 @@
 // The seal must be known at exec time without trusting the caller (docker exec, kubectl
 // exec, podman exec and ctr task exec all end in `<runtime> exec ... <id>` with nothing that
 // says which image the container runs). So the create decision leaves a root-only record in
-// runc's own state root (verifier/seal/seal_record.h) and exec reads it back.
+// runc's own state root (verifier/seal/seal_record.h) and exec reads it back. Namespace joins
+// are decided across engines through the host-wide seal index (shim/ns_join_guard.h,
+// verifier/seal/seal_index.h); `start`, `delete` and `checkpoint` in shim/seal_lifecycle.h.
 #pragma once
 
 #include <optional>
@@ -28,24 +30,27 @@ std::string RuncRoot(const RuncGlobals& globals);
 /// evaluated for the container (passed, or failed in audit mode) and the container may run.
 std::optional<SealRecord> SealFor(const Decision& d, const std::string& container_id);
 
-/// After an allowed create decision and before runc runs: writes the seal record (with the
-/// namespace types the bundle's spec creates) when the decision calls for one, sweeping stale
-/// records first; otherwise removes any stale record of this id. Fails only when a needed
-/// seal cannot be written: the create must then be refused.
-Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir);
+/// After an allowed create decision and before runc runs: writes the seal record in runc's
+/// root (with the namespace types the spec creates) and the rootfs entry of the host-wide seal
+/// index in `seal_dir`, when the decision calls for a seal, sweeping stale records first;
+/// otherwise removes any stale record of this id. Fails only when a needed seal cannot be
+/// written: the create must then be refused.
+Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir,
+                 const std::string& seal_dir);
 
-/// Refuses a create whose spec joins a namespace that a sealed container (enforce mode)
-/// created itself: `docker run --pid=container:SEALED`, `kubectl debug --target`. A process
-/// there could read the sealed container's files through /proc/<pid>/root or trace it.
-/// Cheap when no container is sealed (one readdir of runc's root). Returns the reason to
-/// refuse (a sentence without the "verified: refused" prefix), or nullopt.
-std::optional<std::string> GuardNamespaceJoin(const RuncCommandLine& cl,
-                                              const std::string& bundle_dir);
+/// Applies shim/ns_join_guard.h to a create decision: an allowed create that joins a
+/// namespace a sealed container holds becomes an enforced deny (whatever its own rule and
+/// mode say: the seal belongs to the other container), recorded as "the seal of another
+/// container"; a sealed container that joins a namespace it may not fails its `sealed`
+/// requirement (enforced or audited as its rule says; also when already refused, so that the
+/// decision log lists it). Nothing is read for a spec that joins no namespace.
+void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir,
+                         const std::string& seal_dir);
 
-/// Turns an allowed create decision into an enforced deny when GuardNamespaceJoin refuses it
-/// (whatever this container's own rule and mode say: the seal belongs to the other
-/// container), so the decision log records what happened.
-void RefuseJoiningSealed(Decision& d, const RuncCommandLine& cl, const std::string& bundle_dir);
+/// `restore` of a container that its rule seals fails its `sealed` requirement: runc would
+/// take the process's code and memory from --image-path (Podman fills it from a user-supplied
+/// archive, `podman container restore --import`), which no policy checked.
+void RefuseSealedRestore(Decision& d, const RuncCommandLine& cl);
 
 /// Decides whether `runc_args` may go to runc as far as seals are concerned. Returns the
 /// refusal message for an exec into a sealed container (enforce mode), for an exec line that

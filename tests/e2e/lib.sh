@@ -77,6 +77,9 @@ e2e_init() {
   mkdir -p "$CFG" "$E2E_DIR/canary"
   chmod 755 "$CFG"
   printf '{"decision_log": "%s/decisions.log"}\n' "$E2E_DIR" > "$CFG/runtime.json"
+  # The host-wide seal index (docs/sealed.md), private to this run; engines started by the
+  # test inherit it (Podman's conmon does not: podman_lib.sh passes it as a runtime flag).
+  export VERIFIED_SEAL_DIR="$E2E_DIR/seals"
   trap e2e_cleanup EXIT
   trap 'exit 130' INT TERM
 }

@@ -32,17 +32,20 @@ Decision DecideCreate(const CreateRequest& req) {
   };
   auto spec = LoadSpec(req.bundle_dir);
   if (!spec.ok()) return fail(spec.error());
-  auto rootfs = ResolveRootPath(req.bundle_dir, *spec);
+  auto shared = std::make_shared<const Spec>(std::move(spec).value());
+  d.spec = shared;
+  auto rootfs = ResolveRootPath(req.bundle_dir, *shared);
   if (!rootfs.ok()) return fail(rootfs.error());
+  d.rootfs = *rootfs;
   auto mounts = req.mountinfo_path.empty() ? MountsAt(*rootfs) : ReadMountinfo(req.mountinfo_path);
   if (!mounts.ok()) return fail(mounts.error());
-  ContainerContext ctx{req.container_id, req.bundle_dir, &*spec, *rootfs, &*mounts};
+  ContainerContext ctx{req.container_id, req.bundle_dir, shared.get(), *rootfs, &*mounts};
   auto image = ResolveImage(ctx, AllStores());
   if (!image.ok()) return fail(image.error());
   d.engine = image->engine;
   d.top_chain_id = image->TopChainId();
   RegistrationStore regs(req.config_dir);
-  d.verdict = Evaluate(*policy, *image, &*spec, regs);
+  d.verdict = Evaluate(*policy, *image, shared.get(), regs);
   return finish();
 }
 

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "verifier/bundle/spec.h"
 #include "verifier/policy/evaluate.h"
 #include "verifier/store/resolved_image.h"
 
@@ -26,6 +28,10 @@ struct Decision {
   std::string top_chain_id;
   std::string policy_digest;  ///< "" when the policy could not be loaded
   int64_t elapsed_us = 0;
+  /// The bundle's spec as the decision read it (null when it could not be read), so that
+  /// later create-path checks (namespace joins, seals) need not parse it again.
+  std::shared_ptr<const Spec> spec;
+  std::string rootfs;  ///< resolved root.path ("" when it could not be resolved)
 };
 
 /// Loads the policy, the bundle spec and the mount table, resolves the image through every

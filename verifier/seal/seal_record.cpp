@@ -35,6 +35,19 @@ bool SafeId(const std::string& id) {
          id.find('\0') == std::string::npos && id.size() <= 1024;
 }
 
+Result<std::vector<std::string>> StringList(const nlohmann::json& j, const char* key) {
+  std::vector<std::string> out;
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return out;
+  if (!it->is_array()) return MakeError(ErrorKind::kParse, "seal record {} is not a list", key);
+  for (const auto& t : *it) {
+    if (!t.is_string())
+      return MakeError(ErrorKind::kParse, "seal record {} holds a non-string", key);
+    out.push_back(t.get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string SealRecordPath(const std::string& root, const std::string& container_id) {
@@ -51,6 +64,7 @@ std::string FormatSealRecord(const SealRecord& r) {
   j["mode"] = r.mode;
   j["sealed_at"] = r.sealed_at;
   j["namespaces"] = r.namespaces;
+  j["index_entries"] = r.index_entries;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -67,14 +81,8 @@ Result<SealRecord> ParseSealRecord(std::string_view text) {
   VERIFIED_ASSIGN_OR_RETURN(r.rule, OptionalString(j, "rule", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.mode, OptionalString(j, "mode", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.sealed_at, OptionalString(j, "sealed_at", "seal record"));
-  if (auto ns = j.find("namespaces"); ns != j.end() && !ns->is_null()) {
-    if (!ns->is_array())
-      return MakeError(ErrorKind::kParse, "seal record namespaces is not a list");
-    for (const auto& t : *ns) {
-      if (!t.is_string()) return MakeError(ErrorKind::kParse, "seal record namespace not a string");
-      r.namespaces.push_back(t.get<std::string>());
-    }
-  }
+  VERIFIED_ASSIGN_OR_RETURN(r.namespaces, StringList(j, "namespaces"));
+  VERIFIED_ASSIGN_OR_RETURN(r.index_entries, StringList(j, "index_entries"));
   if (r.container_id.empty()) {
     return MakeError(ErrorKind::kParse, "seal record has no container_id");
   }
@@ -136,20 +144,6 @@ Result<std::optional<SealRecord>> ReadSealRecord(const std::string& root,
                      SealRecordPath(root, container_id), rec->container_id);
   }
   return std::optional<SealRecord>(std::move(rec).value());
-}
-
-std::vector<std::string> SealedContainerIds(const std::string& root, size_t max_entries) {
-  std::vector<std::string> ids;
-  DIR* d = opendir(root.c_str());
-  if (d == nullptr) return ids;
-  size_t seen = 0;
-  while (struct dirent* e = readdir(d)) {
-    if (++seen > max_entries) break;
-    std::string id = IdOfRecordName(e->d_name);
-    if (!id.empty() && SafeId(id)) ids.push_back(std::move(id));
-  }
-  closedir(d);
-  return ids;
 }
 
 size_t SweepStaleSealRecords(const std::string& root, long min_age_seconds, size_t max_entries) {

@@ -9,6 +9,9 @@
 // when it is a regular file owned by the runtime's user and writable by nobody else.
 // Records of deleted containers are harmless (a new create of the same id rewrites or
 // removes them) and are swept by later sealed creates once old enough (SweepStaleSealRecords).
+// These records serve `exec`, `start`, `delete` and `checkpoint`, which always come through the
+// same runc root; namespace joins, which may come from any engine, use the host-wide index
+// (verifier/seal/seal_index.h), whose entry names the record lists (index_entries).
 #pragma once
 
 #include <optional>
@@ -31,6 +34,9 @@ struct SealRecord {
   /// Namespace types the container created itself ("pid", "ipc", "network", "mount"...):
   /// another container may not join them.
   std::vector<std::string> namespaces;
+  /// Names of the entries this container has in the host-wide seal index
+  /// (verifier/seal/seal_index.h), removed with it at `delete`.
+  std::vector<std::string> index_entries;
 };
 
 /// Largest record accepted when reading.
@@ -58,10 +64,6 @@ Status RemoveSealRecord(const std::string& root, const std::string& container_id
 /// others; kParse when malformed; kInconsistent when it names another container.
 Result<std::optional<SealRecord>> ReadSealRecord(const std::string& root,
                                                  const std::string& container_id);
-
-/// Ids of the containers that have a seal record under `root` (at most `max_entries`
-/// directory entries are looked at). Empty when `root` does not exist.
-std::vector<std::string> SealedContainerIds(const std::string& root, size_t max_entries = 4096);
 
 /// Removes records whose container directory <root>/<id> is gone and that are older than
 /// `min_age_seconds` (a create in progress has its record before runc makes the directory).

@@ -25,6 +25,21 @@ TEST(OwnOptions, DefaultsAndEnvironment) {
   EXPECT_EQ(o->config_dir, "/a");
 }
 
+TEST(OwnOptions, SealDirFromOptionEnvironmentOrDefault) {
+  auto o = ParseOwnOptions({"state", "id"}, "");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->seal_dir, "/run/verified/seals");
+  o = ParseOwnOptions({"state", "id"}, "", "/tmp/seals");
+  EXPECT_EQ(o->seal_dir, "/tmp/seals");
+  o = ParseOwnOptions({"--seal-dir=/a", "--config-dir", "/c", "state"}, "", "/tmp/seals");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->seal_dir, "/a");
+  EXPECT_EQ(o->config_dir, "/c");
+  EXPECT_EQ(o->consumed, 3u);
+  EXPECT_FALSE(ParseOwnOptions({"--seal-dir="}, "").ok());
+  EXPECT_FALSE(ParseOwnOptions({"--seal-dir"}, "").ok());
+}
+
 TEST(OwnOptions, OptionsAfterRuncsAreRuncs) {
   auto o = ParseOwnOptions({"create", "--config-dir=/x", "id"}, "");
   ASSERT_TRUE(o.ok());
