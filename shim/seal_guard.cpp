@@ -64,19 +64,6 @@ void FailOwnSeal(Decision& d, const std::string& message) {
   d.verdict.findings.push_back(Fail(kSealedRequirement, message));
 }
 
-SealEntry IndexEntryFor(const SealRecord& r, const std::string& runc_root) {
-  SealEntry e;
-  e.container_id = r.container_id;
-  e.runc_root = runc_root;
-  e.image = r.image;
-  e.image_id = r.image_id;
-  e.rule = r.rule;
-  e.mode = r.mode;
-  e.namespaces = r.namespaces;
-  e.written_at = static_cast<int64_t>(time(nullptr));
-  return e;
-}
-
 std::string CannotParse(const std::string& what) {
   return "verified: refused: cannot parse the runc exec command line with certainty: " + what;
 }
@@ -127,7 +114,7 @@ Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string
     if (d.rootfs.empty() || stat(d.rootfs.c_str(), &st) != 0) {
       return MakeError(ErrorKind::kNotFound, "cannot stat the container's root '{}'", d.rootfs);
     }
-    SealEntry e = IndexEntryFor(*seal, root);
+    SealEntry e = SealEntryFor(*seal, root);
     std::string name =
         RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     SweepSealEntries(seal_dir, kStaleSealSeconds, [](const std::string& n, const SealEntry& x) {

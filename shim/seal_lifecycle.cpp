@@ -42,17 +42,9 @@ Status IndexNamespaces(const std::string& root, SealRecord rec, const std::strin
       if (errno == ENOENT && type != "pid") continue;  // a type this kernel lacks
       return SysError(errno, "stat " + ns);
     }
-    SealEntry e;
-    e.container_id = rec.container_id;
-    e.runc_root = root;
-    e.image = rec.image;
-    e.image_id = rec.image_id;
-    e.rule = rec.rule;
-    e.mode = rec.mode;
-    e.namespaces = rec.namespaces;
+    SealEntry e = SealEntryFor(rec, root);
     e.ns_type = type;
     e.init_pid = pid;
-    e.written_at = static_cast<int64_t>(time(nullptr));
     std::string name =
         NsEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     VERIFIED_RETURN_IF_ERROR(WriteSealEntry(seal_dir, name, e));

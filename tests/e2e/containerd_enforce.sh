@@ -20,14 +20,7 @@ d build -q -t app:1 "$ctx" > /dev/null || fail "tampered build"
 d save -o "$E2E_DIR/app1-tampered.tar" app:1 || fail "docker save tampered app:1"
 
 e2e_log "a private containerd whose shims see the test's config dir"
-# ctr's --runc-binary takes a path only, no arguments: the runtime finds its config dir in
-# VERIFIED_CONFIG_DIR, inherited from containerd by every shim it starts.
-export VERIFIED_CONFIG_DIR="$CFG"
-CTD="$E2E_DIR/ctd"
-e2e_start_containerd "$CTD"
-unset VERIFIED_CONFIG_DIR
-export CONTAINERD_ADDRESS="$CTD/c.sock"
-C=(ctr --address "$CTD/c.sock")
+e2e_start_runtime_containerd
 expect_ok "${C[@]}" images import "$E2E_DIR/app1.tar"
 expect_ok "${C[@]}" images import "$E2E_DIR/other1.tar"
 RUN=("${C[@]}" run --rm --runc-binary "$VERIFIED_RUNTIME"

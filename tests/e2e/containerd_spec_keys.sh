@@ -18,12 +18,7 @@ RUNC=$(command -v runc)
 RAW_CLIENT="$(dirname "$0")/containerd_raw_spec.py"
 
 e2e_log "a private containerd and a registered, allowed image"
-export VERIFIED_CONFIG_DIR="$CFG"
-CTD="$E2E_DIR/ctd"
-e2e_start_containerd "$CTD"
-unset VERIFIED_CONFIG_DIR
-export CONTAINERD_ADDRESS="$CTD/c.sock"
-C=(ctr --address "$CTD/c.sock")
+e2e_start_runtime_containerd
 raw() { /usr/bin/python3 "$RAW_CLIENT" "$CTD/c.sock" default "$@"; }
 oci_image "$E2E_DIR/oci" 1 app-1 > /dev/null || e2e_abort "umoci image"
 oci_archive "$E2E_DIR/oci" "$E2E_DIR/app.tar"

@@ -20,12 +20,7 @@ VERIFIED_CONTAINERD_FIXTURES="$E2E_DIR/fixtures" expect_ok "$UNIT" --gtest_filte
 expect_contains "$LAST_OUT" "[  PASSED  ] 6 tests"
 
 e2e_log "2. a containerd committing continuously while the resolver reads"
-export VERIFIED_CONFIG_DIR="$CFG"
-CTD="$E2E_DIR/ctd"
-e2e_start_containerd "$CTD"
-unset VERIFIED_CONFIG_DIR
-export CONTAINERD_ADDRESS="$CTD/c.sock"
-C=(ctr --address "$CTD/c.sock")
+e2e_start_runtime_containerd
 oci_image "$E2E_DIR/oci" 1 app-1 > /dev/null || fail "umoci image"
 oci_archive "$E2E_DIR/oci" "$E2E_DIR/app.tar"
 expect_ok "${C[@]}" images import --base-name docker.io/library/app "$E2E_DIR/app.tar"

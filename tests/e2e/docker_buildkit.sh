@@ -9,27 +9,7 @@
 # persistent build cache mount (`RUN --mount=type=cache`), which outlives failed builds in
 # <data-root>/overlay2; an allowed build writing a sibling file proves the canary is visible.
 # Like docker_hardened.sh, runc is diverted inside a private mount namespace only.
-if [[ -z "${VERIFIED_PRIVATE_NS:-}" ]]; then
-  command -v unshare > /dev/null || { echo "SKIPPED: unshare missing"; exit 77; }
-  exec unshare --mount --propagation private env VERIFIED_PRIVATE_NS=1 bash "$0" "$@"
-fi
-source "$(dirname "$0")/lib.sh"
-e2e_init
-e2e_need dpkg-divert
-if dpkg-divert --list | grep -q 'verified-real'; then
-  e2e_skip "runc is already diverted on this host (a real hardened install?); not touching it"
-fi
-NS_MOUNTS=()
-for dir in /usr/sbin /usr/bin /var/lib/dpkg; do
-  mkdir -p "$E2E_DIR/ns/up$dir" "$E2E_DIR/ns/work$dir"
-  mount -t overlay overlay -o "lowerdir=$dir,upperdir=$E2E_DIR/ns/up$dir,workdir=$E2E_DIR/ns/work$dir" "$dir" \
-    || e2e_skip "cannot overlay $dir in a private mount namespace"
-  NS_MOUNTS+=("$dir")
-done
-e2e_extra_cleanup() {
-  local m
-  for m in "${NS_MOUNTS[@]}"; do umount -l "$m"; done
-}
+source "$(dirname "$0")/hardened_lib.sh"
 
 export VERIFIED_CONFIG_DIR="$CFG"
 e2e_start_docker

@@ -15,16 +15,8 @@ e2e_init
 source "$(dirname "$0")/sealed_lib.sh"
 e2e_need gcc python3
 
-e2e_log "engine-wide seccomp profile: the distribution's default minus ptrace and process_vm_*"
-sealed_seccomp_profile "$E2E_DIR/sealed-seccomp.json"
-vctl install docker --daemon-json "$E2E_DIR/daemon.json" --runtime-path "$VERIFIED_RUNTIME" > /dev/null
-python3 - "$E2E_DIR/daemon.json" "$E2E_DIR/sealed-seccomp.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["seccomp-profile"] = sys.argv[2]
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
-e2e_start_docker
+e2e_log "a private dockerd with the engine-wide seccomp profile sealed containers need"
+sealed_start_docker
 
 e2e_log "build the shell-less image: one static C program, FROM scratch"
 ctx=$(sealed_context)

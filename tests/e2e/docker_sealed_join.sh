@@ -21,15 +21,7 @@ e2e_init
 source "$(dirname "$0")/sealed_lib.sh"
 e2e_need gcc python3
 
-sealed_seccomp_profile "$E2E_DIR/sealed-seccomp.json"
-vctl install docker --daemon-json "$E2E_DIR/daemon.json" --runtime-path "$VERIFIED_RUNTIME" > /dev/null
-python3 - "$E2E_DIR/daemon.json" "$E2E_DIR/sealed-seccomp.json" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["seccomp-profile"] = sys.argv[2]
-json.dump(d, open(sys.argv[1], "w"), indent=2)
-PY
-e2e_start_docker
+sealed_start_docker
 MOBY_ROOT="$E2E_DIR/docker/exec/runtime-runc/moby"  # dockerd's runc --root
 
 ctx=$(sealed_context)

@@ -122,6 +122,19 @@ TOML
     cat "$dir/containerd.log"; e2e_abort "private containerd did not start"; }
 }
 
+# A private containerd at $E2E_DIR/ctd whose shims run the runtime with the test's config dir:
+# ctr's --runc-binary takes a path only, no arguments, so the runtime finds its config dir in
+# VERIFIED_CONFIG_DIR, inherited from containerd by every shim it starts. Sets CTD,
+# CONTAINERD_ADDRESS and C (the ctr command for it).
+e2e_start_runtime_containerd() {
+  CTD="$E2E_DIR/ctd"
+  export VERIFIED_CONFIG_DIR="$CFG"
+  e2e_start_containerd "$CTD"
+  unset VERIFIED_CONFIG_DIR
+  export CONTAINERD_ADDRESS="$CTD/c.sock"
+  C=(ctr --address "$CTD/c.sock")
+}
+
 # Starts a private dockerd with daemon.json $E2E_DIR/daemon.json (created if absent).
 e2e_start_docker() {
   e2e_need dockerd containerd ctr "$DOCKER_CLI"

@@ -43,3 +43,17 @@ CMD ["serve"]
 DF
   echo "$ctx"
 }
+
+# A private dockerd with the runtime installed and, engine-wide, the distribution's seccomp
+# profile minus ptrace and process_vm_* (what `sealed` requires of a container's seccomp).
+sealed_start_docker() {
+  sealed_seccomp_profile "$E2E_DIR/sealed-seccomp.json"
+  vctl install docker --daemon-json "$E2E_DIR/daemon.json" --runtime-path "$VERIFIED_RUNTIME" > /dev/null
+  /usr/bin/python3 - "$E2E_DIR/daemon.json" "$E2E_DIR/sealed-seccomp.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["seccomp-profile"] = sys.argv[2]
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+PY
+  e2e_start_docker
+}

@@ -1,5 +1,6 @@
 #include "verifier/bundle/mountinfo.h"
 
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <charconv>
@@ -118,6 +119,22 @@ const MountEntry* FindMountAt(const std::vector<MountEntry>& mounts, std::string
     if (m.mount_point == mount_point) found = &m;
   }
   return found;
+}
+
+Result<const MountEntry*> MountedAt(const std::vector<MountEntry>& mounts,
+                                    const std::string& mount_point) {
+  const MountEntry* m = FindMountAt(mounts, mount_point);
+  if (m == nullptr) {
+    return MakeError(ErrorKind::kNotFound, "nothing is mounted at {}", mount_point);
+  }
+  // A mount table read earlier, or one describing another mount namespace, must not vouch for
+  // the filesystem the runtime is about to hand to runc.
+  struct stat st;
+  if (stat(mount_point.c_str(), &st) != 0 || st.st_dev != m->dev) {
+    return MakeError(ErrorKind::kInconsistent,
+                     "the filesystem at {} is not the mount listed for it", mount_point);
+  }
+  return m;
 }
 
 Result<OverlayLayers> ParseOverlay(const MountEntry& mount) {

@@ -51,6 +51,12 @@ Result<std::vector<MountEntry>> ReadMountinfo(const std::string& path = "/proc/s
 /// The mount visible at `mount_point` (the last one listed there), if any.
 const MountEntry* FindMountAt(const std::vector<MountEntry>& mounts, std::string_view mount_point);
 
+/// The mount at `mount_point`, checked to be the filesystem the path really shows now (same
+/// st_dev): kNotFound when nothing is listed there, kInconsistent when the path's device is
+/// not the listed mount's (a table that does not describe this path). Never null on success.
+Result<const MountEntry*> MountedAt(const std::vector<MountEntry>& mounts,
+                                    const std::string& mount_point);
+
 /// Splits an overlay mount's lowerdir/upperdir/workdir. Fails with kUnsupported when the
 /// entry is not an overlay or has no lowerdir (e.g. data-only layers we do not understand).
 Result<OverlayLayers> ParseOverlay(const MountEntry& mount);

@@ -56,6 +56,19 @@ Result<int64_t> Integer(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+SealEntry SealEntryFor(const SealRecord& r, const std::string& runc_root) {
+  SealEntry e;
+  e.container_id = r.container_id;
+  e.runc_root = runc_root;
+  e.image = r.image;
+  e.image_id = r.image_id;
+  e.rule = r.rule;
+  e.mode = r.mode;
+  e.namespaces = r.namespaces;
+  e.written_at = static_cast<int64_t>(time(nullptr));
+  return e;
+}
+
 std::string RootEntryName(const FileKey& k) { return KeyName("root-", k); }
 
 std::string NsEntryName(const FileKey& k) { return KeyName("ns-", k); }

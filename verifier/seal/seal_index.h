@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/seal/seal_record.h"
 
 namespace verified {
 
@@ -58,6 +59,10 @@ struct SealEntry {
   int64_t init_pid = 0;                 ///< ns- entries: the container's init process
   int64_t written_at = 0;               ///< Unix seconds when written
 };
+
+/// The index entry for sealed container `r` whose state runc keeps under `runc_root`, written
+/// now (ns_type and init_pid left for ns- entries to fill in).
+SealEntry SealEntryFor(const SealRecord& r, const std::string& runc_root);
 
 /// "root-<dev>-<ino>".
 std::string RootEntryName(const FileKey& k);

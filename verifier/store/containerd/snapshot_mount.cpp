@@ -32,17 +32,14 @@ bool LowerMatches(const std::string& entry, const std::string& want,
 Status CheckSnapshotMount(const std::vector<MountEntry>& mounts, const std::string& rootfs,
                           const std::string& snapshotter_root, uint64_t upper_id,
                           const std::vector<uint64_t>& lower_ids) {
-  const MountEntry* m = FindMountAt(mounts, rootfs);
-  if (m == nullptr) return MakeError(ErrorKind::kNotFound, "nothing is mounted at {}", rootfs);
-  struct stat st;
-  if (stat(rootfs.c_str(), &st) != 0 || st.st_dev != m->dev) {
-    return MakeError(ErrorKind::kInconsistent,
-                     "the filesystem at {} is not the mount listed for it", rootfs);
-  }
+  VERIFIED_ASSIGN_OR_RETURN(const MountEntry* m, MountedAt(mounts, rootfs));
   std::string upper = SnapshotFsDir(snapshotter_root, upper_id);
   if (lower_ids.empty()) {
-    struct stat want;
-    if (stat(upper.c_str(), &want) != 0 || want.st_dev != st.st_dev || want.st_ino != st.st_ino) {
+    // A single-layer snapshot is a bind mount of the snapshot dir: the rootfs must be that
+    // very directory (same device and inode).
+    struct stat want, st;
+    if (stat(upper.c_str(), &want) != 0 || stat(rootfs.c_str(), &st) != 0 ||
+        want.st_dev != st.st_dev || want.st_ino != st.st_ino) {
       return MakeError(ErrorKind::kInconsistent, "{} is not a bind mount of snapshot {}", rootfs,
                        upper);
     }

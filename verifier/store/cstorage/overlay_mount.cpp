@@ -58,13 +58,7 @@ Result<std::string> LowerdirToLayerId(const Dir& overlay, const std::string& ent
 Status CheckStorageMount(const std::vector<MountEntry>& mounts, const std::string& rootfs,
                          const std::string& graphroot, const std::string& ctr_layer,
                          const std::vector<LayerLocation>& layers) {
-  const MountEntry* m = FindMountAt(mounts, rootfs);
-  if (m == nullptr) return MakeError(ErrorKind::kNotFound, "nothing is mounted at {}", rootfs);
-  struct stat st;
-  if (stat(rootfs.c_str(), &st) != 0 || st.st_dev != m->dev) {
-    return MakeError(ErrorKind::kInconsistent,
-                     "the filesystem at {} is not the mount listed for it", rootfs);
-  }
+  VERIFIED_ASSIGN_OR_RETURN(const MountEntry* m, MountedAt(mounts, rootfs));
   if (m->fs_type != "overlay") {
     return MakeError(ErrorKind::kUnsupported,
                      "{} is a '{}' mount, not a kernel overlay (fuse-overlayfs mount_program "

@@ -39,13 +39,7 @@ Status CheckUpperdir(const std::string& overlay2, const std::string& upper) {
 Result<std::vector<std::string>> LowerLayers(const std::vector<MountEntry>& mounts,
                                              const std::string& rootfs,
                                              const std::string& overlay2) {
-  const MountEntry* m = FindMountAt(mounts, rootfs);
-  if (m == nullptr) return MakeError(ErrorKind::kNotFound, "nothing is mounted at {}", rootfs);
-  struct stat st;
-  if (stat(rootfs.c_str(), &st) != 0 || st.st_dev != m->dev) {
-    return MakeError(ErrorKind::kInconsistent,
-                     "the filesystem at {} is not the mount listed for it", rootfs);
-  }
+  VERIFIED_ASSIGN_OR_RETURN(const MountEntry* m, MountedAt(mounts, rootfs));
   if (m->fs_type != "overlay") {
     // builder-next's snapshotter bind-mounts a snapshot that has no parent: a step with no
     // image below it (FROM scratch). There is no image to prove.

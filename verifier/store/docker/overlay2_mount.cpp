@@ -51,13 +51,7 @@ Result<std::string> LowerdirToGraphId(const std::string& overlay2_dir, const std
 Status CheckOverlay2Mount(const std::vector<MountEntry>& mounts, const std::string& rootfs,
                           const std::string& data_root, const std::string& mount_id,
                           const std::string& init_id, const std::vector<LayerLocation>& layers) {
-  const MountEntry* m = FindMountAt(mounts, rootfs);
-  if (m == nullptr) return MakeError(ErrorKind::kNotFound, "nothing is mounted at {}", rootfs);
-  struct stat st;
-  if (stat(rootfs.c_str(), &st) != 0 || st.st_dev != m->dev) {
-    return MakeError(ErrorKind::kInconsistent,
-                     "the filesystem at {} is not the mount listed for it", rootfs);
-  }
+  VERIFIED_ASSIGN_OR_RETURN(const MountEntry* m, MountedAt(mounts, rootfs));
   VERIFIED_ASSIGN_OR_RETURN(OverlayLayers ov, ParseOverlay(*m));
   std::string overlay2 = data_root + "/overlay2";
   std::string want_upper = overlay2 + "/" + mount_id + "/diff";
