@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
 namespace verified {
 namespace {
@@ -37,6 +38,20 @@ constexpr Field kFields[] = {
 constexpr const char* kHealthcheckInts[] = {"Interval", "Timeout", "StartPeriod", "StartInterval",
                                             "Retries"};
 
+// Plain functions rather than lambdas in the loops below: a lambda there would capture the
+// loop's structured binding, which clang accepts only from version 16 (P1091R3).
+bool IsHealthcheckInt(std::string_view key) {
+  return std::find(std::begin(kHealthcheckInts), std::end(kHealthcheckInts), key) !=
+         std::end(kHealthcheckInts);
+}
+
+const Field* FindField(std::string_view key) {
+  for (const Field& f : kFields) {
+    if (key == f.key) return &f;
+  }
+  return nullptr;
+}
+
 bool IsUnset(const json& v) {
   // json::empty() is false for every string, so strings are checked on their own.
   if (v.is_string()) return v.get_ref<const std::string&>().empty();
@@ -64,9 +79,8 @@ Status CheckHealthcheck(const json& v) {
       VERIFIED_RETURN_IF_ERROR(CheckStringList(e, "Healthcheck.Test"));
       continue;
     }
-    bool known = std::find_if(std::begin(kHealthcheckInts), std::end(kHealthcheckInts),
-                              [&](const char* n) { return k == n; }) != std::end(kHealthcheckInts);
-    if (!known) return MakeError(ErrorKind::kParse, "config field 'Healthcheck.{}' is unknown", k);
+    if (!IsHealthcheckInt(k))
+      return MakeError(ErrorKind::kParse, "config field 'Healthcheck.{}' is unknown", k);
     if (!e.is_number_integer()) return BadField("Healthcheck duration", "an integer");
   }
   return Ok();
@@ -108,10 +122,7 @@ Result<json> Compact(const Field& f, const json& v) {
   if (f.kind == Kind::kHealthcheck && v.is_object()) {
     json h = json::object();  // only the fields moby defines; others cannot change a run
     for (const auto& [k, e] : v.items()) {
-      bool known = k == "Test" || std::find_if(std::begin(kHealthcheckInts),
-                                               std::end(kHealthcheckInts), [&](const char* n) {
-                                                 return k == n;
-                                               }) != std::end(kHealthcheckInts);
+      bool known = k == "Test" || IsHealthcheckInt(k);
       if (known && !IsUnset(e)) h[k] = e;
     }
     if (h.empty()) return json();
@@ -197,9 +208,8 @@ Result<json> ExtractRuntimeConfig(const json& image_config) {
 Result<json> ParseRuntimeConfig(const json& compact) {
   if (!compact.is_object()) return MakeError(ErrorKind::kParse, "config is not an object");
   for (const auto& [k, v] : compact.items()) {
-    const Field* f = std::find_if(std::begin(kFields), std::end(kFields),
-                                  [&](const Field& x) { return k == x.key; });
-    if (f == std::end(kFields)) {
+    const Field* f = FindField(k);
+    if (f == nullptr) {
       return MakeError(ErrorKind::kParse, "config field '{}' is unknown", k);
     }
     VERIFIED_RETURN_IF_ERROR(CheckCompact(*f, v));
