@@ -70,7 +70,11 @@ TEST_F(ContainerdFixture, LineageIdsMatchCtrSnapshotsMounts) {
 
 TEST_F(ContainerdFixture, ContainerRecordsMatchCtrContainersInfo) {
   bbolt::Db meta = Open("meta.db");
-  for (const auto& [id, c] : expected_["containers"].items()) {
+  for (const auto& item : expected_["containers"].items()) {
+    // Named copies, not a structured binding: the lambda below captures the id, which clang
+    // accepts for structured bindings only from version 16.
+    const std::string& id = item.key();
+    const auto& c = item.value();
     auto rec = meta.View<std::optional<ContainerRecord>>(
         [&](bbolt::Tx& tx) { return ReadContainer(tx, ns_, id); });
     ASSERT_TRUE(rec.ok()) << rec.error().What();
