@@ -1,6 +1,5 @@
 #include "ctl/cmd_audit.h"
 
-#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -10,6 +9,7 @@
 #include "ctl/engines/docker_containers.h"
 #include "ctl/engines/podman_containers.h"
 #include "verifier/config/config_dir.h"
+#include "verifier/core/env.h"
 
 namespace verified::ctl {
 namespace {
@@ -27,11 +27,6 @@ struct AuditArgs {
   int workers = 4;
 };
 
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
 std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
   std::set<std::string> want(a.engines.begin(), a.engines.end());
   bool all = want.empty() || want.count("all");
@@ -39,7 +34,7 @@ std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a
   // Docker first: its containers also appear as containerd tasks in the "moby" namespace and
   // are reported once, with Docker's names.
   if (all || want.count("docker")) {
-    out.push_back(std::make_unique<DockerContainers>(Env("DOCKER_HOST"), a.workers));
+    out.push_back(std::make_unique<DockerContainers>(EnvOr("DOCKER_HOST"), a.workers));
   }
   if (all || want.count("containerd")) {
     auto dirs = a.containerd_state.empty() ? DefaultContainerdStateDirs() : a.containerd_state;
