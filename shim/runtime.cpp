@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "shim/decision_log.h"
+#include "shim/decision_trace.h"
 #include "shim/exec_runc.h"
 #include "shim/logging.h"
 #include "shim/own_options.h"
@@ -73,6 +74,10 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
   req.bundle_dir = AbsoluteBundle(cl.bundle);
   req.config_dir = own.config_dir;
   Decision d = DecideCreate(req);
+  if (cl.globals.debug) {
+    // runc --debug: the decision's steps and times, at debug level, where runc logs.
+    TraceDecision(*logging::OpenLogger("verified-runtime", LogOptionsFor(cl.globals)), d.steps);
+  }
   RefuseJoiningSealed(d, cl, req.bundle_dir, own.seal_dir);
   RefuseSealedRestore(d, cl);
   auto record = DecisionRecord(d, cl.subcommand, cl.container_id);

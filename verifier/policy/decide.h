@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "verifier/bundle/spec.h"
 #include "verifier/policy/evaluate.h"
@@ -21,6 +22,13 @@ struct CreateRequest {
   std::string mountinfo_path;
 };
 
+/// One timed step of a create decision, for the runtime's --debug trace.
+struct DecisionStep {
+  std::string name;  ///< "policy", "spec", "mount", "store", "checks", in that order
+  int64_t elapsed_us = 0;
+  std::string detail;  ///< what the step found (or the error that ended the decision)
+};
+
 /// Everything the decision log records.
 struct Decision {
   Verdict verdict;
@@ -32,6 +40,8 @@ struct Decision {
   /// later create-path checks (namespace joins, seals) need not parse it again.
   std::shared_ptr<const Spec> spec;
   std::string rootfs;  ///< resolved root.path ("" when it could not be resolved)
+  /// The steps taken, in order; a step that fails is the last one (its detail is the error).
+  std::vector<DecisionStep> steps;
 };
 
 /// Loads the policy, the bundle spec and the mount table, resolves the image through every

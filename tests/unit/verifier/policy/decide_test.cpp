@@ -104,5 +104,45 @@ TEST_F(DecideTest, MalformedBundleDenies) {
   EXPECT_NE(d.verdict.reason.find("config.json"), std::string::npos);
 }
 
+std::vector<std::string> StepNames(const Decision& d) {
+  std::vector<std::string> names;
+  for (const auto& s : d.steps) names.push_back(s.name);
+  return names;
+}
+
+TEST_F(DecideTest, StepsNameWhatEachFoundInOrder) {
+  WriteFile(req_.config_dir + "/policy.json",
+            R"({"rules":[{"match":"app","action":"allow","require":{"registered":true}}]})");
+  Register();
+  Decision d = DecideCreate(req_);
+  ASSERT_EQ(StepNames(d), (std::vector<std::string>{"policy", "spec", "mount", "store", "checks"}));
+  EXPECT_EQ(d.steps[0].detail, "digest " + d.policy_digest);
+  EXPECT_EQ(d.steps[1].detail, "rootfs " + d.rootfs);
+  EXPECT_EQ(d.steps[2].detail, "overlay mounted at the rootfs");
+  EXPECT_EQ(d.steps[3].detail, "docker-overlay2 image " + image_.image_id);
+  EXPECT_EQ(d.steps[4].detail, d.verdict.rule + ": allow");
+  int64_t sum = 0;
+  for (const auto& s : d.steps) {
+    EXPECT_GE(s.elapsed_us, 0) << s.name;
+    sum += s.elapsed_us;
+  }
+  EXPECT_LE(sum, d.elapsed_us);
+}
+
+TEST_F(DecideTest, TheFailingStepIsTheLastAndNamesTheError) {
+  WriteFile(req_.config_dir + "/policy.json", R"({"default":"allow"})");
+  WriteFile(tmp_ / "mountinfo", "1 0 8:1 / / rw - ext4 /dev/vda rw\n");  // rootfs not mounted
+  Decision d = DecideCreate(req_);
+  ASSERT_EQ(StepNames(d), (std::vector<std::string>{"policy", "spec", "mount", "store"}));
+  EXPECT_EQ(d.steps[2].detail, "no mount at the rootfs");
+  EXPECT_NE(d.steps[3].detail.find("nothing is mounted"), std::string::npos) << d.steps[3].detail;
+}
+
+TEST_F(DecideTest, MissingPolicyIsTheOnlyStep) {
+  Decision d = DecideCreate(req_);
+  ASSERT_EQ(StepNames(d), std::vector<std::string>{"policy"});
+  EXPECT_NE(d.steps[0].detail.find("is missing"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace verified
