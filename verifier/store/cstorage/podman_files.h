@@ -11,8 +11,10 @@ namespace verified::cstorage {
 /// Podman's own files for container `cid` of `graphroot`: the directory
 /// <graphroot>/overlay-containers/<cid>/userdata (libpod's ShmDir: /dev/shm), every mount
 /// source of `spec` (the runtime spec's JSON) that IsRunrootFile accepts (hostname, hosts,
-/// resolv.conf, .containerenv), and the named-volume root <graphroot>/volumes. The container
-/// layer is not named. A spec without a mounts list adds no runroot file.
+/// resolv.conf, .containerenv), and the named-volume root <graphroot>/volumes. A spec without
+/// a mounts list adds no runroot file. The container layer (<graphroot>/overlay/<layer>/diff) is
+/// not named: Podman 4.3 puts an /etc/mtab -> /proc/mounts symlink into every new container's
+/// layer, which the layer check (sealed_layer.h) would take for added code.
 EngineFiles ContainerFiles(const std::string& graphroot, const std::string& cid,
                            const nlohmann::json& spec);
 
