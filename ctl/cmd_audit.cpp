@@ -8,8 +8,8 @@
 #include "ctl/engines/containerd_containers.h"
 #include "ctl/engines/docker_containers.h"
 #include "ctl/engines/podman_containers.h"
-#include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
+#include "verifier/policy/policy_file.h"
 
 namespace verified::ctl {
 namespace {

@@ -12,8 +12,8 @@
 #include "verifier/bundle/mountinfo.h"
 #include "verifier/bundle/spec.h"
 #include "verifier/checks/catalog.h"
-#include "verifier/config/config_dir.h"
 #include "verifier/core/json.h"
+#include "verifier/policy/policy_file.h"
 #include "verifier/store/stores.h"
 
 namespace verified::ctl {

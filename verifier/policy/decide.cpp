@@ -5,7 +5,7 @@
 #include "verifier/bundle/mount_lookup.h"
 #include "verifier/bundle/mountinfo.h"
 #include "verifier/bundle/spec.h"
-#include "verifier/config/config_dir.h"
+#include "verifier/policy/policy_file.h"
 #include "verifier/store/stores.h"
 
 namespace verified {
