@@ -118,6 +118,10 @@ void AddHookOptions(CLI::App* cmd, Args& a, bool install) {
                   "with --hook: createRuntime, or prestart for engines that offer only that")
       ->capture_default_str()
       ->needs(hook);
+  cmd->add_option("--seal-dir", a.hook_args.seal_dir,
+                  "with --hook: the seal index the hook reads; verified-runtime's (default "
+                  "/run/verified/seals)")
+      ->needs(hook);
   for (const char* runtime_opt : {"--runtime-path", "--default-runtime", "--runtime-root"}) {
     if (auto* o = cmd->get_option_no_throw(runtime_opt)) hook->excludes(o);
   }

@@ -37,6 +37,7 @@ Result<install::OciHookConfig> HookConfig(const CtlContext& ctx, const HookInsta
   c.config_dir = ctx.config_dir;
   if (a.timeout_seconds != 0) c.timeout_seconds = a.timeout_seconds;
   c.stage = a.stage;
+  if (!a.seal_dir.empty()) c.seal_dir = a.seal_dir;
   if (access(c.hook_path.c_str(), X_OK) != 0) {
     return MakeError(ErrorKind::kNotFound, "hook binary {} is not executable here", c.hook_path);
   }

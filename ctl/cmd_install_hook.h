@@ -16,6 +16,7 @@ struct HookInstallArgs {
   std::string hook_path;    ///< "" = verified-hook next to verifiedctl, else /usr/local/bin
   int timeout_seconds = 0;  ///< 0 = install::kDefaultHookTimeoutSeconds
   std::string stage = "createRuntime";
+  std::string seal_dir;  ///< "" = the runtime's default (/run/verified/seals)
 };
 
 /// Writes <hooks-dir>/verified.json for `engine` ("podman" or "crio") and records it. Podman

@@ -6,7 +6,7 @@ namespace verified::install {
 namespace {
 
 Status Validate(const OciHookConfig& c) {
-  for (const std::string* p : {&c.hook_path, &c.config_dir}) {
+  for (const std::string* p : {&c.hook_path, &c.config_dir, &c.seal_dir}) {
     if (p->empty() || p->front() != '/' || p->find('\n') != std::string::npos) {
       return MakeError(ErrorKind::kInvalidArgument, "'{}' must be an absolute path", *p);
     }
@@ -34,9 +34,10 @@ Result<std::string> OciHookConfigText(const OciHookConfig& c) {
   nlohmann::ordered_json hook;
   hook["path"] = c.hook_path;
   // args[0] is the hook's argv[0] (runtime-spec: "args ... same semantics as IEEE Std
-  // 1003.1-2008 execv's argv"); the config dir is always explicit so the hook never depends on
-  // the engine's environment.
-  hook["args"] = {"verified-hook", "--config-dir", c.config_dir};
+  // 1003.1-2008 execv's argv"). Both dirs are explicit: runtimes run hooks with the hook's own
+  // env only (runc: cmd.Env = hook.Env), so VERIFIED_CONFIG_DIR / VERIFIED_SEAL_DIR of the
+  // engine never reach it.
+  hook["args"] = {"verified-hook", "--config-dir", c.config_dir, "--seal-dir", c.seal_dir};
   hook["timeout"] = c.timeout_seconds;
   nlohmann::ordered_json j;
   j["version"] = "1.0.0";

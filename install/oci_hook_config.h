@@ -8,13 +8,15 @@
 //   /usr/share/containers/oci/hooks.d/verified.json
 //   {"version":"1.0.0",
 //    "hook":{"path":"/usr/local/bin/verified-hook",
-//            "args":["verified-hook","--config-dir","/etc/verified"],"timeout":60},
+//            "args":["verified-hook","--config-dir","/etc/verified",
+//                    "--seal-dir","/run/verified/seals"],"timeout":60},
 //    "when":{"always":true},"stages":["createRuntime"]}
 #pragma once
 
 #include <string>
 
 #include "verifier/core/result.h"
+#include "verifier/seal/seal_index.h"
 
 namespace verified::install {
 
@@ -31,6 +33,8 @@ inline constexpr int kDefaultHookTimeoutSeconds = 60;
 struct OciHookConfig {
   std::string hook_path = "/usr/local/bin/verified-hook";
   std::string config_dir = "/etc/verified";
+  /// The seal index: must be verified-runtime's, or the hook cannot see the seals it records.
+  std::string seal_dir = kDefaultSealDir;
   int timeout_seconds = kDefaultHookTimeoutSeconds;
   std::string stage = "createRuntime";
 };

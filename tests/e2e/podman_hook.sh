@@ -53,17 +53,19 @@ expect_ok pvctl register app:1
 expect_ok vctl policy allow localhost/app --require registered
 
 e2e_log "verifiedctl install podman --hook writes the hooks.d file (createRuntime, always)"
+# The seal dir is the runtime's (lib.sh's private one), as a host would pass its own.
 expect_ok vctl install podman --hook --hooks-dir "$HOOKS" --hook-path "$VERIFIED_HOOK" \
-  --hook-timeout 10
-if /usr/bin/python3 - "$HOOKS/verified.json" "$VERIFIED_HOOK" "$CFG" <<'PY'
+  --hook-timeout 10 --seal-dir "$VERIFIED_SEAL_DIR"
+if /usr/bin/python3 - "$HOOKS/verified.json" "$VERIFIED_HOOK" "$CFG" "$VERIFIED_SEAL_DIR" <<'PY'
 import json, sys
 h = json.load(open(sys.argv[1]))
 assert h["version"] == "1.0.0" and h["when"] == {"always": True}, h
 assert h["stages"] == ["createRuntime"] and h["hook"]["path"] == sys.argv[2], h
-assert h["hook"]["args"] == ["verified-hook", "--config-dir", sys.argv[3]], h
+assert h["hook"]["args"] == ["verified-hook", "--config-dir", sys.argv[3], "--seal-dir",
+                             sys.argv[4]], h
 assert h["hook"]["timeout"] == 10, h
 PY
-then pass "hooks.d file: createRuntime, when always, our config dir"
+then pass "hooks.d file: createRuntime, when always, our config and seal dirs"
 else fail "hooks.d file: $(cat "$HOOKS/verified.json" 2>&1)"; fi
 
 for rt in runc crun; do
@@ -145,6 +147,41 @@ done
 expect_ok run_canary crun registered-other other:1
 expect_file "$E2E_DIR/canary/registered-other"
 expect_hook_decision true '"image":"localhost/other:1"'
+
+e2e_log "sealed image: verified-runtime with the hook installed runs it; the hook alone refuses it"
+# Only the wrapper sees exec, so a seal the wrapper did not record would go unguarded under
+# crun (or plain runc): the hook requires the wrapper's seal index entry for the container.
+source "$(dirname "$0")/sealed_lib.sh"
+sealed_seccomp_profile "$E2E_DIR/sealed-seccomp.json"
+printf '[containers]\nseccomp_profile = "%s"\n' "$E2E_DIR/sealed-seccomp.json" > "$E2E_DIR/sealed.conf"
+ctx=$(sealed_context)
+pm build -q --network=none -t sealed:1 -f "$ctx/Dockerfile" "$ctx" > /dev/null || fail "podman build sealed:1"
+expect_ok vctl policy allow localhost/sealed --require no_shell --require sealed
+# A seal allows no arguments and no host bind mount: the image's program writes its proof
+# (/proof/canary-serve) into a named volume the image's user (1000) can write.
+proof_dir() { pm volume inspect --format '{{.Mountpoint}}' "$1"; }
+SEALED_RUN=(run -d --network=none "${ULIMITS[@]}")
+pm volume create --opt o=uid=1000,gid=1000 proof-wrapped > /dev/null
+expect_ok env CONTAINERS_CONF="$E2E_DIR/sealed.conf" podman --root "$PR/root" \
+  --runroot "$PR/runroot" --tmpdir "$PR/tmp" --storage-driver overlay --cgroup-manager=cgroupfs \
+  --events-backend=file --hooks-dir "$HOOKS" --runtime "$VERIFIED_RUNTIME" "${VFLAGS[@]}" \
+  "${SEALED_RUN[@]}" -v proof-wrapped:/proof sealed:1
+sealed_cid=$LAST_OUT
+proof_written() { [[ -e "$(proof_dir proof-wrapped)/canary-serve" ]]; }
+e2e_wait_for 20 proof_written && pass "the sealed container ran under the wrapper and the hook" \
+  || fail "no proof from the sealed container: $(pm logs "$sealed_cid" 2>&1)"
+expect_hook_decision true '"image":"localhost/sealed:1"'
+expect_contains "$(tail -2 "$E2E_DIR/decisions.log" | head -1)" '"command":"create"' "wrapper's decision"
+pm rm -f -t 0 "$sealed_cid" > /dev/null 2>&1
+for rt in runc crun; do
+  pm volume create --opt o=uid=1000,gid=1000 "proof-$rt" > /dev/null
+  CONTAINERS_CONF="$E2E_DIR/sealed.conf" expect_fail "pm_$rt" "${SEALED_RUN[@]}" \
+    -v "proof-$rt:/proof" sealed:1
+  [[ -z "$(ls "$(proof_dir "proof-$rt")")" ]] && pass "[$rt] proof volume empty: nothing ran" \
+    || fail "[$rt] the sealed container ran without the wrapper: $(ls "$(proof_dir "proof-$rt")")"
+  expect_hook_decision false "only verified-runtime can refuse exec into it"
+  [[ $rt == runc ]] && expect_contains "$LAST_OUT" "requires sealed: sealed image: only verified-runtime"
+done
 
 e2e_log "uninstall podman --hook removes the file; CRI-O's record shares it until both are gone"
 expect_ok vctl install crio --hook --hooks-dir "$HOOKS" --hook-path "$VERIFIED_HOOK"

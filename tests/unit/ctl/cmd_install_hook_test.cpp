@@ -83,10 +83,12 @@ TEST_F(InstallHookTest, RefusesAMissingBinaryAndAnotherDirOnUninstall) {
 TEST_F(InstallHookTest, TimeoutAndStageReachTheFile) {
   args_.timeout_seconds = 7;
   args_.stage = "prestart";
+  args_.seal_dir = "/run/v/seals";
   ASSERT_TRUE(InstallHook(ctx_, "crio", args_).ok());
   auto j = nlohmann::json::parse(ReadFile(HookFile()));
   EXPECT_EQ(j["hook"]["timeout"], 7);
   EXPECT_EQ(j["stages"][0], "prestart");
+  EXPECT_EQ(j["hook"]["args"][4], "/run/v/seals");
   args_.stage = "poststart";
   EXPECT_FALSE(InstallHook(ctx_, "crio", args_).ok());
 }

@@ -12,13 +12,15 @@ TEST(OciHookConfig, WritesTheHooks100Schema) {
   c.hook_path = "/opt/v/verified-hook";
   c.config_dir = "/srv/verified \"x\"";
   c.timeout_seconds = 15;
+  c.seal_dir = "/run/v/seals";
   auto text = OciHookConfigText(c);
   ASSERT_TRUE(text.ok()) << text.error().What();
   auto j = nlohmann::json::parse(*text);
   EXPECT_EQ(j["version"], "1.0.0");
   EXPECT_EQ(j["hook"]["path"], "/opt/v/verified-hook");
   EXPECT_EQ(j["hook"]["args"],
-            nlohmann::json({"verified-hook", "--config-dir", "/srv/verified \"x\""}));
+            nlohmann::json({"verified-hook", "--config-dir", "/srv/verified \"x\"", "--seal-dir",
+                            "/run/v/seals"}));
   EXPECT_EQ(j["hook"]["timeout"], 15);
   EXPECT_EQ(j["when"], nlohmann::json({{"always", true}}));
   EXPECT_EQ(j["stages"], nlohmann::json({"createRuntime"}));
@@ -32,6 +34,7 @@ TEST(OciHookConfig, DefaultsAreTheInstalledPaths) {
   auto j = nlohmann::json::parse(*text);
   EXPECT_EQ(j["hook"]["path"], "/usr/local/bin/verified-hook");
   EXPECT_EQ(j["hook"]["args"][2], "/etc/verified");
+  EXPECT_EQ(j["hook"]["args"][4], "/run/verified/seals");
   EXPECT_EQ(j["hook"]["timeout"], kDefaultHookTimeoutSeconds);
 }
 
@@ -51,6 +54,9 @@ TEST(OciHookConfig, RefusesRelativePathsAndBadTimeouts) {
   EXPECT_FALSE(OciHookConfigText(c).ok());
   c = OciHookConfig{};
   c.config_dir = "/etc/v\nx";
+  EXPECT_FALSE(OciHookConfigText(c).ok());
+  c = OciHookConfig{};
+  c.seal_dir = "seals";
   EXPECT_FALSE(OciHookConfigText(c).ok());
   for (int t : {0, -1, 3601}) {
     c = OciHookConfig{};
