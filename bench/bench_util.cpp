@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +34,35 @@ double TimeCommandUs(const std::vector<std::string>& argv) {
   auto end = std::chrono::steady_clock::now();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
   return std::chrono::duration<double, std::micro>(end - start).count();
+}
+
+ProcessSample RunProcess(const std::vector<std::string>& argv, const std::string& stdin_path) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open(stdin_path.empty() ? "/dev/null" : stdin_path.c_str(), O_RDONLY);
+    int null = open("/dev/null", O_WRONLY);
+    if (in < 0 || null < 0) _exit(127);
+    dup2(in, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  ProcessSample out;
+  if (pid < 0) return out;
+  int status = 0;
+  struct rusage ru {};
+  wait4(pid, &status, 0, &ru);
+  out.wall_us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  out.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  out.cpu_us = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+               static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+  return out;
 }
 
 double Median(std::vector<double> v) { return Percentile(std::move(v), 50); }

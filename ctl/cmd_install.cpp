@@ -23,13 +23,6 @@ struct DockerArgs {
   bool hardened = false;
 };
 
-Status EnsurePolicy(const std::string& config_dir) {
-  if (access(PolicyPath(config_dir).c_str(), F_OK) == 0) return Ok();
-  fmt::print("created {} (enforce, default deny): register images and allow them\n",
-             PolicyPath(config_dir));
-  return EditPolicy(config_dir, [](nlohmann::ordered_json&) { return Ok(); });
-}
-
 Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   install::DockerRuntimeEntry entry;
   entry.runtime_path = a.runtime_path.empty() ? DefaultRuntimePath() : a.runtime_path;
@@ -39,7 +32,7 @@ Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
     return MakeError(ErrorKind::kNotFound, "runtime binary {} is not executable here",
                      entry.runtime_path);
   }
-  VERIFIED_RETURN_IF_ERROR(EnsurePolicy(ctx.config_dir));
+  VERIFIED_RETURN_IF_ERROR(EnsurePolicyExists(ctx.config_dir));
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::ordered_json state,
                             install::LoadInstallState(ctx.config_dir));
   auto existing = ReadFileLimited(a.daemon_json, 16u << 20);
@@ -126,16 +119,25 @@ Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
 
 }  // namespace
 
-std::string DefaultRuntimePath() {
+Status EnsurePolicyExists(const std::string& config_dir) {
+  if (access(PolicyPath(config_dir).c_str(), F_OK) == 0) return Ok();
+  fmt::print("created {} (enforce, default deny): register images and allow them\n",
+             PolicyPath(config_dir));
+  return EditPolicy(config_dir, [](nlohmann::ordered_json&) { return Ok(); });
+}
+
+std::string DefaultBinaryPath(const std::string& name) {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   if (n > 0) {
     std::string self(buf, static_cast<size_t>(n));
-    std::string sibling = self.substr(0, self.rfind('/') + 1) + "verified-runtime";
+    std::string sibling = self.substr(0, self.rfind('/') + 1) + name;
     if (access(sibling.c_str(), X_OK) == 0) return sibling;
   }
-  return "/usr/local/bin/verified-runtime";
+  return "/usr/local/bin/" + name;
 }
+
+std::string DefaultRuntimePath() { return DefaultBinaryPath("verified-runtime"); }
 
 void AddInstallCommands(CLI::App& app, CtlContext& ctx) {
   for (bool install : {true, false}) {

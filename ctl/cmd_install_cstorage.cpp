@@ -5,9 +5,10 @@
 #include <memory>
 
 #include "ctl/cmd_install.h"
-#include "ctl/policy_edit.h"
+#include "ctl/cmd_install_hook.h"
 #include "install/engine_drop_in.h"
 #include "install/install_state.h"
+#include "install/oci_hook_config.h"
 #include "verifier/config/config_dir.h"
 
 namespace verified::ctl {
@@ -33,17 +34,12 @@ struct Args {
   std::string runtime_path;
   std::string runtime_root = "/run/verified-runc";
   bool default_runtime = false;
+  bool hook = false;  // --hook: the hooks.d file instead of the runtime drop-in
+  HookInstallArgs hook_args;
 };
 
 // Backups live in the config dir: a copy left in a drop-in directory would be loaded too.
 std::string BackupDir(const CtlContext& ctx) { return ctx.config_dir + "/backups"; }
-
-Status EnsurePolicyExists(const std::string& config_dir) {
-  if (access(PolicyPath(config_dir).c_str(), F_OK) == 0) return Ok();
-  fmt::print("created {} (enforce, default deny): register images and allow them\n",
-             PolicyPath(config_dir));
-  return EditPolicy(config_dir, [](nlohmann::ordered_json&) { return Ok(); });
-}
 
 Status Install(const CtlContext& ctx, const Engine& e, const Args& a) {
   install::RuntimeDropIn d;
@@ -97,13 +93,48 @@ Status Uninstall(const CtlContext& ctx, const Engine& e) {
   return Ok();
 }
 
+// --hook and its options (the hooks.d file, install/oci_hook_config.h) are an alternative to
+// the runtime drop-in: CLI11 refuses the hook options without --hook and mixing the two.
+void AddHookOptions(CLI::App* cmd, Args& a, bool install) {
+  auto* hook = cmd->add_flag("--hook", a.hook,
+                             std::string("the OCI hook for every runtime: ") +
+                                 (install ? "write" : "remove") +
+                                 " <hooks-dir>/verified.json instead of the runtime drop-in");
+  cmd->add_option("--hooks-dir", a.hook_args.hooks_dir,
+                  std::string("with --hook: the hooks directory (default ") +
+                      install::kDefaultHooksDir + ")")
+      ->needs(hook);
+  if (!install) return;
+  cmd->add_option("--hook-path", a.hook_args.hook_path,
+                  "with --hook: verified-hook binary (default: next to verifiedctl, else "
+                  "/usr/local/bin/verified-hook)")
+      ->needs(hook);
+  cmd->add_option("--hook-timeout", a.hook_args.timeout_seconds,
+                  "with --hook: seconds before the runtime kills the hook and fails the create "
+                  "(default " +
+                      std::to_string(install::kDefaultHookTimeoutSeconds) + ")")
+      ->needs(hook);
+  cmd->add_option("--hook-stage", a.hook_args.stage,
+                  "with --hook: createRuntime, or prestart for engines that offer only that")
+      ->capture_default_str()
+      ->needs(hook);
+  cmd->add_option("--seal-dir", a.hook_args.seal_dir,
+                  "with --hook: the seal index the hook reads; verified-runtime's (default "
+                  "/run/verified/seals)")
+      ->needs(hook);
+  for (const char* runtime_opt : {"--runtime-path", "--default-runtime", "--runtime-root"}) {
+    if (auto* o = cmd->get_option_no_throw(runtime_opt)) hook->excludes(o);
+  }
+}
+
 void Add(CLI::App& app, CtlContext& ctx, const Engine& e, bool install) {
   auto* group = app.get_subcommand(install ? "install" : "uninstall");
   auto a = std::make_shared<Args>();
   auto* cmd = group->add_subcommand(e.key, e.title);
   if (install) {
-    cmd->add_option(e.path_option, a->drop_in,
-                    std::string("drop-in file to write (default ") + e.default_path + ")");
+    auto* drop_in =
+        cmd->add_option(e.path_option, a->drop_in,
+                        std::string("drop-in file to write (default ") + e.default_path + ")");
     cmd->add_option("--runtime-path", a->runtime_path, "verified-runtime binary");
     cmd->add_flag("--default-runtime", a->default_runtime,
                   "also make verified the engine's default runtime");
@@ -111,9 +142,19 @@ void Add(CLI::App& app, CtlContext& ctx, const Engine& e, bool install) {
       cmd->add_option("--runtime-root", a->runtime_root, "runc state directory for the handler")
           ->capture_default_str();
     }
+    AddHookOptions(cmd, *a, install);
+    cmd->get_option("--hook")->excludes(drop_in);
+  } else {
+    AddHookOptions(cmd, *a, install);
   }
   cmd->callback([&ctx, &e, a, install] {
-    auto st = install ? Install(ctx, e, *a) : Uninstall(ctx, e);
+    Status st = Ok();
+    if (a->hook) {
+      st = install ? InstallHook(ctx, e.key, a->hook_args)
+                   : UninstallHook(ctx, e.key, a->hook_args.hooks_dir);
+    } else {
+      st = install ? Install(ctx, e, *a) : Uninstall(ctx, e);
+    }
     if (!st.ok()) ctx.Fail(std::move(st).error());
   });
 }

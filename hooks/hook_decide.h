@@ -1,0 +1,31 @@
+// The one place the hook asks for the create decision.
+//
+// The runtime wrapper (shim/runtime.cpp) and the hook must take the same decision for the same
+// container, so both build the same request and call the same library function; when the
+// decision's entry point changes, this is the only call in hooks/ to switch.
+#pragma once
+
+#include <string>
+
+#include "hooks/hook_state.h"
+#include "verifier/policy/decide.h"
+
+namespace verified::hook {
+
+/// Where the hook's settings come from (verified-runtime's own options: --config-dir and
+/// --seal-dir, defaults from VERIFIED_CONFIG_DIR / VERIFIED_SEAL_DIR).
+struct HookSettings {
+  std::string config_dir;
+  std::string seal_dir;
+};
+
+/// The create decision for the container the runtime described in `state`: its id and bundle,
+/// with the policy and registrations of `settings.config_dir`, then the wrapper's guards of
+/// sealed containers (a join of a sealed container's namespaces is refused; a sealed image
+/// needs verified-runtime, hook_seal.h) against the index in `settings.seal_dir`. The
+/// state's annotations are not passed on: the decision proves the image from config.json, the
+/// engine's storage and the mount table. Never fails: an error is a deny verdict naming it
+/// (or an audit-mode allow).
+Decision DecideForHook(const HookState& state, const HookSettings& settings);
+
+}  // namespace verified::hook

@@ -1,0 +1,68 @@
+#include "hooks/hook_run.h"
+
+#include "hooks/hook_decide.h"
+#include "hooks/hook_state.h"
+#include "shim/decision_log.h"
+#include "shim/own_options.h"
+#include "verifier/config/config_dir.h"
+#include "verifier/fs/dir.h"
+
+namespace verified::hook {
+namespace {
+
+int Refuse(std::ostream& err, const std::string& message) {
+  err << message << "\n";
+  err.flush();
+  return 1;
+}
+
+// The hook takes the runtime's own options so that one hooks.d line can name the same config
+// and seal dirs as the runtime's; --runc means nothing here and anything else is a typo that
+// must not silently fall back to the default config dir.
+Result<HookSettings> ParseHookArgs(const std::vector<std::string>& args, const HookEnv& env) {
+  VERIFIED_ASSIGN_OR_RETURN(shim::OwnOptions own,
+                            shim::ParseOwnOptions(args, env.config_dir, env.seal_dir));
+  if (!own.runc.empty()) {
+    return MakeError(ErrorKind::kInvalidArgument, "--runc does not apply to the hook");
+  }
+  if (own.consumed != args.size()) {
+    return MakeError(ErrorKind::kInvalidArgument,
+                     "unexpected argument \"{}\" (usage: verified-hook [--config-dir DIR] "
+                     "[--seal-dir DIR], the OCI state on stdin)",
+                     args[own.consumed]);
+  }
+  return HookSettings{own.config_dir, own.seal_dir};
+}
+
+}  // namespace
+
+int RunHook(const std::vector<std::string>& args, const HookEnv& env, int state_fd,
+            std::ostream& err) {
+  auto settings = ParseHookArgs(args, env);
+  if (!settings.ok()) return Refuse(err, "verified: refused: " + settings.error().What());
+  // The runtime writes the state and closes the pipe; more than the limit is refused unread.
+  auto text = ReadFdLimited(state_fd, kMaxHookStateBytes, "OCI hook state on stdin");
+  if (!text.ok()) return Refuse(err, "verified: refused: " + text.error().What());
+  auto state = ParseHookState(*text);
+  if (!state.ok()) return Refuse(err, "verified: refused: " + state.error().What());
+  auto runtime = LoadRuntimeSettings(settings->config_dir);
+  if (!runtime.ok()) {
+    return Refuse(err, "verified: refused container " + state->id +
+                           ": cannot use the runtime settings: " + runtime.error().What());
+  }
+  Decision d = DecideForHook(*state, *settings);
+  Status logged =
+      shim::AppendDecision(runtime->decision_log, shim::DecisionRecord(d, kHookCommand, state->id));
+  if (!logged.ok()) {
+    // As in the runtime: a decision that leaves no line is not taken.
+    return Refuse(err, "verified: refused container " + state->id +
+                           ": cannot write the decision log: " + logged.error().What());
+  }
+  if (d.verdict.Allowed()) return 0;
+  if (d.verdict.image.empty()) {
+    return Refuse(err, "verified: refused container " + state->id + ": " + d.verdict.reason);
+  }
+  return Refuse(err, RefusalMessage(d.verdict));
+}
+
+}  // namespace verified::hook
