@@ -47,7 +47,8 @@ expect_ok() {
 }
 
 # Runs "$@", expecting a refusal; the output is kept in LAST_OUT (and the status in LAST_RC).
-# A crash or kill (status >= 128) or a missing command (127) is not a refusal: it fails.
+# A death by signal (status 129-191: a crash, a kill) or a missing command (127) is not a
+# refusal: it fails. 255 is an exit(-1) (`podman exec` when the runtime refuses), not a signal.
 expect_fail() {
   local out rc=0
   out=$("$@" 2>&1) || rc=$?
@@ -55,7 +56,7 @@ expect_fail() {
   LAST_RC=$rc
   if [[ $rc -eq 0 ]]; then
     fail "$* succeeded but should have failed: $out"
-  elif [[ $rc -eq 127 || $rc -ge 128 ]]; then
+  elif [[ $rc -eq 127 || ($rc -gt 128 && $rc -lt 192) ]]; then
     fail "$* died (rc=$rc) instead of refusing: $out"
   else
     pass "refused (rc=$rc): $*"
