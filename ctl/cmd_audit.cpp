@@ -6,9 +6,7 @@
 
 #include "ctl/audit_report.h"
 #include "ctl/audit_run.h"
-#include "ctl/engines/containerd_containers.h"
-#include "ctl/engines/docker_containers.h"
-#include "ctl/engines/podman_containers.h"
+#include "ctl/container_finder.h"
 #include "verifier/config/config_dir.h"
 
 namespace verified::ctl {
@@ -33,22 +31,14 @@ std::string Env(const char* name) {
 }
 
 std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
-  std::set<std::string> want(a.engines.begin(), a.engines.end());
-  bool all = want.empty() || want.count("all");
-  std::vector<std::unique_ptr<ContainerEnumerator>> out;
-  // Docker first: its containers also appear as containerd tasks in the "moby" namespace and
-  // are reported once, with Docker's names.
-  if (all || want.count("docker")) {
-    out.push_back(std::make_unique<DockerContainers>(Env("DOCKER_HOST"), a.workers));
-  }
-  if (all || want.count("containerd")) {
-    auto dirs = a.containerd_state.empty() ? DefaultContainerdStateDirs() : a.containerd_state;
-    out.push_back(std::make_unique<ContainerdContainers>(dirs));
-  }
-  if (all || want.count("podman")) {
-    out.push_back(std::make_unique<PodmanContainers>(a.podman_root, a.podman_runroot));
-  }
-  return out;
+  EngineSelection sel;
+  sel.engines = a.engines;
+  sel.docker_host = Env("DOCKER_HOST");
+  sel.containerd_state = a.containerd_state;
+  sel.podman_root = a.podman_root;
+  sel.podman_runroot = a.podman_runroot;
+  sel.workers = a.workers;
+  return MakeEnumerators(sel);
 }
 
 // Lists every engine's containers; the first engine to report an id keeps it.
@@ -79,6 +69,7 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
   AuditReport report;
   AuditSettings settings;
   settings.config_dir = ctx.config_dir;
+  settings.seal_dir = ctx.seal_dir;
   settings.layers = a.layers;
   settings.workers = a.workers;
   Policy policy;

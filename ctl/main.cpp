@@ -12,12 +12,15 @@
 #include "ctl/cmd_register.h"
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
+#include "verifier/seal/seal_index.h"
 
 int main(int argc, char** argv) {
   using namespace verified::ctl;
   CtlContext ctx;
   const char* env = getenv("VERIFIED_CONFIG_DIR");
   ctx.config_dir = env != nullptr && *env != '\0' ? env : verified::kDefaultConfigDir;
+  const char* seals = getenv("VERIFIED_SEAL_DIR");
+  ctx.seal_dir = seals != nullptr && *seals != '\0' ? seals : verified::kDefaultSealDir;
   CLI::App app{"verifiedctl: administer the verified OCI runtime"};
   app.set_version_flag("--version", "verifiedctl 0.1.0");
   app.add_option("--config-dir", ctx.config_dir, "configuration directory")->capture_default_str();
