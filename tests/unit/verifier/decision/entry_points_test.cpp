@@ -129,11 +129,11 @@ class EntryPoints : public ::testing::Test {
   }
 
   // Every entry point's outcome equals `want`.
-  void ExpectAll(const Outcome3& want, bool check_applies = true) {
+  void ExpectAll(const Outcome3& want) {
     EXPECT_EQ(Runtime(), want) << "runtime";
     EXPECT_EQ(Explain(), want) << "explain";
     EXPECT_EQ(Audit(), want) << "audit";
-    if (check_applies) EXPECT_EQ(Check(), want) << "check";
+    EXPECT_EQ(Check(), want) << "check";
   }
 
   testing::TempDir tmp_;
