@@ -1,13 +1,13 @@
 #include "ctl/cmd_audit.h"
 
-#include <cstdlib>
 #include <memory>
 #include <set>
 
 #include "ctl/audit_report.h"
 #include "ctl/audit_run.h"
 #include "ctl/container_finder.h"
-#include "verifier/config/config_dir.h"
+#include "verifier/core/env.h"
+#include "verifier/policy/policy_file.h"
 
 namespace verified::ctl {
 namespace {
@@ -25,15 +25,10 @@ struct AuditArgs {
   int workers = 4;
 };
 
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
 std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
   EngineSelection sel;
   sel.engines = a.engines;
-  sel.docker_host = Env("DOCKER_HOST");
+  sel.docker_host = EnvOr("DOCKER_HOST");
   sel.containerd_state = a.containerd_state;
   sel.podman_root = a.podman_root;
   sel.podman_runroot = a.podman_runroot;

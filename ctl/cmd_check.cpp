@@ -9,6 +9,7 @@
 #include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
 #include "verifier/checks/catalog.h"
+#include "verifier/core/env.h"
 #include "verifier/decision/decide.h"
 
 namespace verified::ctl {
@@ -27,11 +28,6 @@ struct CheckArgs {
   std::string podman_root = "/var/lib/containers/storage";
   std::string podman_runroot = "/run/containers/storage";
 };
-
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 nlohmann::ordered_json StepsJson(const Decision& d) {
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
@@ -97,7 +93,7 @@ void DoCheck(CtlContext& ctx, const CheckArgs& a) {
 void DoExplain(CtlContext& ctx, const CheckArgs& a) {
   EngineSelection sel;
   sel.engines = a.engines;
-  sel.docker_host = Env("DOCKER_HOST");
+  sel.docker_host = EnvOr("DOCKER_HOST");
   sel.containerd_state = a.containerd_state;
   sel.podman_root = a.podman_root;
   sel.podman_runroot = a.podman_runroot;

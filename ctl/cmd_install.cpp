@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <climits>
-#include <cstdlib>
 #include <memory>
 
 #include "ctl/policy_edit.h"
@@ -11,6 +10,7 @@
 #include "install/install_state.h"
 #include "install/runc_diversion.h"
 #include "verifier/config/config_dir.h"
+#include "verifier/core/env.h"
 #include "verifier/fs/dir.h"
 
 namespace verified::ctl {
@@ -61,7 +61,7 @@ Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
              backup.empty() ? "" : " (backup: " + backup + ")");
   if (a.default_runtime) fmt::print("default-runtime is now \"{}\"\n", entry.name);
   if (a.hardened) {
-    std::string path_env = getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
+    std::string path_env = EnvOr("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
     install::RuncDiversion div;
     if (d.contains("hardened")) {
       div = {d["hardened"]["runc_path"].get<std::string>(),

@@ -4,8 +4,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <ctime>
+
+#include "verifier/core/env.h"
 
 namespace verified::ctl {
 
@@ -30,7 +31,7 @@ std::string CurrentUser() {
   struct passwd* pw = getpwuid(uid);
   std::string name = pw != nullptr ? pw->pw_name : "uid" + std::to_string(uid);
   std::string out = fmt::format("{} (uid {})", name, uid);
-  if (const char* sudo = getenv("SUDO_USER"); sudo != nullptr && uid == 0) {
+  if (std::string sudo = EnvOr("SUDO_USER"); !sudo.empty() && uid == 0) {
     out = fmt::format("{} via sudo (uid {})", sudo, uid);
   }
   return out;

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/image/pattern.h"
 #include "verifier/image/reference.h"
-#include "verifier/policy/pattern.h"
 
 namespace verified::ctl {
 

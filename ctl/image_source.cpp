@@ -3,22 +3,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "ctl/engines/containerd_local.h"
 #include "ctl/engines/docker_api.h"
 #include "ctl/engines/podman_storage.h"
+#include "verifier/core/env.h"
 #include "verifier/core/json.h"
 #include "verifier/image/reference.h"
 #include "verifier/store/docker/overlay2_store.h"
 
 namespace verified::ctl {
 namespace {
-
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 // Docker's containerd image store (Docker 29's default): the API's image Id is the index or
 // manifest digest, while the runtime proves, and `registered` binds, the config digest. Read
@@ -56,7 +51,7 @@ Result<ResolvedImage> FromDockerContainerdStore(const CtlContext& ctx, const Res
 }
 
 Result<ResolvedImage> LookupDocker(const CtlContext& ctx, const std::string& typed) {
-  VERIFIED_ASSIGN_OR_RETURN(Endpoint ep, DockerEndpoint(Env("DOCKER_HOST")));
+  VERIFIED_ASSIGN_OR_RETURN(Endpoint ep, DockerEndpoint(EnvOr("DOCKER_HOST")));
   DockerApi api(ep);
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json inspect, api.InspectImage(typed));
   VERIFIED_ASSIGN_OR_RETURN(ResolvedImage img, ImageFromInspect(inspect, typed));
@@ -92,7 +87,7 @@ Result<ResolvedImage> LookupDocker(const CtlContext& ctx, const std::string& typ
 Result<ResolvedImage> LookupPodman(const CtlContext& ctx, const std::string& typed) {
   VERIFIED_ASSIGN_OR_RETURN(
       StorageLocation loc,
-      FindPodmanStorage(ctx.podman_root, ctx.podman_runroot, Env("CONTAINERS_STORAGE_CONF")));
+      FindPodmanStorage(ctx.podman_root, ctx.podman_runroot, EnvOr("CONTAINERS_STORAGE_CONF")));
   return LookupPodmanImage(loc, typed);
 }
 

@@ -1,7 +1,6 @@
 // verifiedctl: register images, edit and lint policy, check images, explain containers,
 // install into engines.
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 
 #include "ctl/cmd_audit.h"
 #include "ctl/cmd_check.h"
@@ -12,15 +11,14 @@
 #include "ctl/cmd_register.h"
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
+#include "verifier/core/env.h"
 #include "verifier/seal/seal_index.h"
 
 int main(int argc, char** argv) {
   using namespace verified::ctl;
   CtlContext ctx;
-  const char* env = getenv("VERIFIED_CONFIG_DIR");
-  ctx.config_dir = env != nullptr && *env != '\0' ? env : verified::kDefaultConfigDir;
-  const char* seals = getenv("VERIFIED_SEAL_DIR");
-  ctx.seal_dir = seals != nullptr && *seals != '\0' ? seals : verified::kDefaultSealDir;
+  ctx.config_dir = verified::EnvOr("VERIFIED_CONFIG_DIR", verified::kDefaultConfigDir);
+  ctx.seal_dir = verified::EnvOr("VERIFIED_SEAL_DIR", verified::kDefaultSealDir);
   CLI::App app{"verifiedctl: administer the verified OCI runtime"};
   app.set_version_flag("--version", "verifiedctl 0.1.0");
   app.add_option("--config-dir", ctx.config_dir, "configuration directory")->capture_default_str();

@@ -6,7 +6,8 @@
 #include "verifier/core/json.h"
 #include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
-#include "verifier/policy/pattern.h"
+#include "verifier/image/pattern.h"
+#include "verifier/policy/policy.h"
 
 namespace verified::ctl {
 

@@ -5,26 +5,23 @@
 // So: exactly one well-formed line appended to --log, the same text on stderr, exit 1.
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <string>
 
 namespace verified::shim {
 
-/// Current time as RFC 3339 in UTC with nanoseconds ("2026-11-22T05:24:27.123456789Z"),
-/// the layout Go's time.RFC3339Nano parses.
+/// Current time as RFC 3339 in UTC with nanoseconds ("2026-11-22T05:24:27.123456789Z"), the
+/// time format of the log lines (logging::Rfc3339Nano) and of the decision log.
 std::string Rfc3339Now();
-
-/// The one log line for `message` in runc's --log-format ("json": logrus JSON; anything else:
-/// logrus text). Ends with '\n'.
-std::string FormatLogLine(const std::string& message, const std::string& log_format);
 
 /// Replaces the phrases the docker CLI maps to exit codes 126/127 ("no such file or
 /// directory", "executable file not found", "permission denied"), case-insensitively.
 std::string SanitizeForDockerCli(const std::string& message);
 
-/// Appends the line to `log_path` (O_APPEND, as runc itself appends to the same file) when
-/// set, prints the message to stderr. Write failures are ignored: the exit status still
-/// refuses.
-void ReportRefusal(const std::string& message, const std::string& log_path,
-                   const std::string& log_format);
+/// Logs the sanitized message at error level to `log`: one line in the --log file (logging.h:
+/// logrus's json or text format, O_APPEND) and the bare message on stderr. Write failures are
+/// ignored: the exit status still refuses.
+void ReportRefusal(spdlog::logger& log, const std::string& message);
 
 }  // namespace verified::shim

@@ -4,16 +4,18 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdlib>
 
 #include "shim/decision_log.h"
+#include "shim/decision_trace.h"
 #include "shim/exec_runc.h"
+#include "shim/logging.h"
 #include "shim/own_options.h"
 #include "shim/refusal.h"
 #include "shim/runc_args.h"
 #include "shim/seal_guard.h"
 #include "shim/seal_lifecycle.h"
 #include "verifier/config/config_dir.h"
+#include "verifier/core/env.h"
 #include "verifier/decision/decide.h"
 
 namespace verified::shim {
@@ -21,11 +23,6 @@ namespace {
 
 constexpr const char* kDefaultSearchPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-std::string GetEnv(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 // When the global flags themselves cannot be parsed we still want the refusal to reach the
 // engine's log file, so look for --log / --log-format the simple way.
@@ -43,8 +40,16 @@ RuncGlobals GuessGlobals(const std::vector<std::string>& args) {
   return g;
 }
 
+logging::LogOptions LogOptionsFor(const RuncGlobals& g) {
+  logging::LogOptions o;
+  o.path = g.log;
+  o.format = logging::ParseLogFormat(g.log_format);
+  o.debug = g.debug;
+  return o;
+}
+
 int Refuse(const std::string& message, const RuncGlobals& g) {
-  ReportRefusal(message, g.log, g.log_format);
+  ReportRefusal(*logging::OpenLogger("verified-runtime", LogOptionsFor(g)), message);
   return 1;
 }
 
@@ -66,6 +71,10 @@ int Exec(const std::string& runc, const std::vector<std::string>& runc_args, con
 int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSettings& settings,
                const std::string& runc, const std::vector<std::string>& runc_args) {
   Decision d = Decide(CreateRequestFor(cl, own));
+  if (cl.globals.debug) {
+    // runc --debug: the decision's steps and times, at debug level, where runc logs.
+    TraceDecision(*logging::OpenLogger("verified-runtime", LogOptionsFor(cl.globals)), d.steps);
+  }
   Status logged = AppendDecision(settings.decision_log,
                                  CreateDecisionRecord(d, cl.subcommand, cl.container_id));
   if (!logged.ok()) {
@@ -103,7 +112,7 @@ CreateRequest CreateRequestFor(const RuncCommandLine& cl, const OwnOptions& own)
 }
 
 int RunRuntime(const std::vector<std::string>& args) {
-  auto own = ParseOwnOptions(args, GetEnv("VERIFIED_CONFIG_DIR"), GetEnv("VERIFIED_SEAL_DIR"));
+  auto own = ParseOwnOptions(args, EnvOr("VERIFIED_CONFIG_DIR"), EnvOr("VERIFIED_SEAL_DIR"));
   if (!own.ok()) return Refuse("verified: " + own.error().What(), GuessGlobals(args));
   std::vector<std::string> runc_args(args.begin() + static_cast<long>(own->consumed), args.end());
 
@@ -122,7 +131,7 @@ int RunRuntime(const std::vector<std::string>& args) {
   }
   std::string configured = !own->runc.empty() ? own->runc : settings->runc;
   // Podman's conmon calls `delete` with an empty environment: search the standard path then.
-  std::string path_env = GetEnv("PATH").empty() ? kDefaultSearchPath : GetEnv("PATH");
+  std::string path_env = EnvOr("PATH", kDefaultSearchPath);
   auto runc = FindRunc(configured, path_env);
   if (!runc.ok()) return Refuse("verified: " + runc.error().What(), globals);
   if (!create_path) {

@@ -1,29 +1,20 @@
 #include "ctl/engines/containerd_local.h"
 
-#include <cstdlib>
-
+#include "verifier/core/env.h"
 #include "verifier/store/containerd/containerd_image.h"
 #include "verifier/store/containerd/containerd_root.h"
 
 namespace verified::ctl {
-namespace {
-
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
-}  // namespace
 
 std::string ContainerdAddress() {
-  std::string a = Env("CONTAINERD_ADDRESS");
+  std::string a = EnvOr("CONTAINERD_ADDRESS");
   if (a.rfind("unix://", 0) == 0) a = a.substr(7);
   return a.empty() ? "/run/containerd/containerd.sock" : a;
 }
 
 std::string ContainerdNamespace(const CtlContext& ctx) {
   if (!ctx.containerd_namespace.empty()) return ctx.containerd_namespace;
-  std::string ns = Env("CONTAINERD_NAMESPACE");
+  std::string ns = EnvOr("CONTAINERD_NAMESPACE");
   return ns.empty() ? "default" : ns;
 }
 

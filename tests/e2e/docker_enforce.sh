@@ -27,7 +27,7 @@ d build -q -t app:1 "$ctx" > /dev/null || fail "tampered build"
 expect_fail "${RUN[@]}" -e CANARY_NAME=tampered app:1 sh -c "$CANARY"
 expect_contains "$LAST_OUT" "OCI runtime create failed: verified: refused image app:1"
 expect_contains "$LAST_OUT" "requires registered: layer chain differs from the registration"
-expect_contains "$LAST_OUT" "$(vctl list --json | grep -o '"chain_ids":\[[^]]*' | grep -o 'sha256:[0-9a-f]*' | tail -1)" "message (expected chainID)"
+expect_contains "$LAST_OUT" "$(vctl list --json | jq -r '.[] | select(.name == "docker.io/library/app:1") | .chain_ids[-1]')" "message (registered top chainID)"
 expect_no_file "$E2E_DIR/canary/tampered"
 expect_fail vctl check app:1
 grep -q '"verdict":"deny"' "$E2E_DIR/decisions.log" && pass "decision log has the deny" || fail "no deny in decision log"

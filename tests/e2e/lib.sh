@@ -12,6 +12,11 @@ E2E_FAILED=0
 E2E_PIDS=()
 
 e2e_skip() {
+  # A failure already seen is reported as one: a later skip must not hide it.
+  if [[ ${E2E_FAILED:-0} -ne 0 ]]; then
+    echo "FAIL: a check failed before the test had to skip ($*)" >&2
+    exit 1
+  fi
   echo "=================================================================="
   echo "SKIPPED: $*"
   echo "=================================================================="
@@ -41,15 +46,26 @@ expect_ok() {
   LAST_OUT=$out
 }
 
-# Runs "$@", expecting failure; the output is kept in LAST_OUT.
+# Runs "$@", expecting a refusal; the output is kept in LAST_OUT (and the status in LAST_RC).
+# A crash or kill (status >= 128) or a missing command (127) is not a refusal: it fails.
 expect_fail() {
-  local out
-  if out=$("$@" 2>&1); then fail "$* succeeded but should have failed: $out"; else pass "refused: $*"; fi
+  local out rc=0
+  out=$("$@" 2>&1) || rc=$?
   LAST_OUT=$out
+  LAST_RC=$rc
+  if [[ $rc -eq 0 ]]; then
+    fail "$* succeeded but should have failed: $out"
+  elif [[ $rc -eq 127 || $rc -ge 128 ]]; then
+    fail "$* died (rc=$rc) instead of refusing: $out"
+  else
+    pass "refused (rc=$rc): $*"
+  fi
 }
 
 # expect_contains TEXT NEEDLE [what]
 expect_contains() {
+  # An empty needle matches anything: a test that builds one has a bug of its own.
+  if [[ -z "$2" ]]; then fail "expect_contains called with an empty needle (${3:-output})"; return; fi
   if [[ "$1" == *"$2"* ]]; then pass "${3:-output} mentions '$2'"; else fail "${3:-output} lacks '$2': $1"; fi
 }
 

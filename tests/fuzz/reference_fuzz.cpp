@@ -1,10 +1,10 @@
 // Fuzz target: image references and policy patterns (verifier/image/reference.h,
-// verifier/policy/pattern.h). Input: "pattern\nreference".
+// verifier/image/pattern.h). Input: "pattern\nreference".
 #include <cstdint>
 #include <string>
 
+#include "verifier/image/pattern.h"
 #include "verifier/image/reference.h"
-#include "verifier/policy/pattern.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string in(reinterpret_cast<const char*>(data), size);

@@ -29,7 +29,8 @@ struct Entry {
   Factory make;
 };
 
-// One line per requirement. Each factory validates its own value.
+// One line per requirement, each name once (RequirementNames() lists this table; the unit test
+// rejects a repeated name). Each factory validates its own value.
 const Entry kCatalog[] = {
     {"registered", &MakeRegistered},
     {"base", &MakeBaseImage},
@@ -37,8 +38,6 @@ const Entry kCatalog[] = {
     {"sealed", &MakeSealed},
     {"pod_sandbox", &MakePodSandbox},
     {"content", &MakeContent},
-    {"registered", &MakeRegistered},
-    {"base", &MakeBaseImage},
     {"non_root", &MakeNonRoot},
     {"no_privilege_escalation", &MakeNoPrivilegeEscalation},
     {"read_only_rootfs", &MakeReadOnlyRootfs},

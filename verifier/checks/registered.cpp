@@ -1,7 +1,7 @@
 #include "verifier/checks/registered.h"
 
 #include "verifier/checks/registered_config.h"
-#include "verifier/policy/pattern.h"
+#include "verifier/image/pattern.h"
 
 namespace verified {
 namespace {

@@ -74,14 +74,11 @@ class Sealed : public Requirement {
       return NotEvaluated(kSealedRequirement, WouldRefuse(*intent, options_));
     const nlohmann::json& spec = ctx.spec->raw;
     std::vector<std::string> v = CheckSealedProcess(spec, *intent, options_);
-    auto engine = EngineFilesFor(ctx.image.engine, ctx.image.store_root, ctx.image.container_id);
+    const EngineFiles& engine = ctx.image.engine_files;
     for (auto& s : CheckSealedMounts(spec, *intent, **tree, engine, options_)) v.push_back(s);
     for (auto& s : CheckSealedPrivileges(spec, options_, ProbeHost())) v.push_back(s);
-    if (ctx.image.engine == "docker-overlay2") {
-      std::string layer = DockerContainerLayerDir(ctx.spec->root_path);
-      if (!layer.empty()) {
-        for (auto& s : CheckContainerLayer(layer, *intent)) v.push_back(s);
-      }
+    if (!engine.container_layer.empty()) {
+      for (auto& s : CheckContainerLayer(engine.container_layer, *intent)) v.push_back(s);
     }
     if (v.empty()) {
       return Pass(kSealedRequirement,

@@ -1,7 +1,5 @@
 #include "verifier/checks/sealed_layer.h"
 
-#include <climits>
-#include <cstdlib>
 #include <set>
 
 #include "verifier/content/merged_tree.h"
@@ -25,15 +23,6 @@ bool IsCode(const std::string& rel, const MergedEntry& e) {
 }
 
 }  // namespace
-
-std::string DockerContainerLayerDir(const std::string& root_path) {
-  char buf[PATH_MAX];
-  if (realpath(root_path.c_str(), buf) == nullptr) return "";
-  std::string real(buf);
-  auto slash = real.rfind('/');
-  if (slash == std::string::npos || real.substr(slash + 1) != "merged") return "";
-  return real.substr(0, slash) + "/diff";
-}
 
 std::vector<std::string> CheckContainerLayer(const std::string& layer_dir,
                                              const ImageIntent& image) {

@@ -3,8 +3,9 @@
 // entrypoint. Refused: any entry of the container layer directly inside a protected image
 // directory (sealed_image.h), and any executable, shared library or symlink anywhere in it.
 // A fresh container's layer is empty; a sealed program that writes its data to volumes or
-// tmpfs restarts fine. Only Docker's overlay2 layout is known (root.path = .../<id>/merged,
-// its layer .../<id>/diff); other engines' container layers are not checked.
+// tmpfs restarts fine. The layer is the one the store resolver names
+// (EngineFiles::container_layer: Docker overlay2's <data-root>/overlay2/<mount-id>/diff);
+// containers of stores that name none are not checked.
 #pragma once
 
 #include <string>
@@ -13,10 +14,6 @@
 #include "verifier/checks/sealed_image.h"
 
 namespace verified {
-
-/// The container layer directory of a Docker overlay2 root.path ("" when root.path does not
-/// have that shape or does not exist).
-std::string DockerContainerLayerDir(const std::string& root_path);
 
 /// Returns one sentence per offending entry (at most a few, then a count), or a sentence
 /// saying the layer cannot be read.

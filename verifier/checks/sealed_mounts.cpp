@@ -1,12 +1,9 @@
 #include "verifier/checks/sealed_mounts.h"
 
-#include <sys/stat.h>
-
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <set>
-
-#include "verifier/store/cstorage/graphroot.h"
 
 namespace verified {
 namespace {
@@ -55,36 +52,6 @@ bool BeneathAny(const std::string& path, const std::vector<std::string>& dirs) {
     if (!d.empty() && Beneath(path, d)) return true;
   }
   return false;
-}
-
-// Podman's per-container files in its runroot. libpod (container_internal_linux.go,
-// makeBindMounts/writeStringToRundir) writes hostname, hosts, resolv.conf and .containerenv
-// into the container's RunDir, which containers/storage places at
-// <runroot>/overlay-containers/<id>/userdata. The resolved image knows the graphroot, not the
-// runroot (storage.conf, --runroot and the engine's defaults decide it), so the runroot is
-// recognised by shape instead: the source must really be a regular file directly in
-// <R>/overlay-containers/<id>/userdata for this container's exact id, and that directory (and
-// the <id> one above it) must be root's and not writable by group or others. The id is random
-// and chosen by the engine at create, after the caller's mounts are fixed, so a caller cannot
-// have placed a file under it in advance; a root-only directory means no other user placed it
-// there afterwards. Only the engine-file destinations accept it (see CheckMount).
-bool PodmanRunrootFile(const std::string& real, const std::string& container_id) {
-  if (container_id.empty()) return false;
-  std::string tail = "/overlay-containers/" + container_id + "/userdata/";
-  size_t at = real.rfind(tail);
-  if (at == std::string::npos) return false;
-  std::string name = real.substr(at + tail.size());
-  if (name.empty() || name.find('/') != std::string::npos) return false;
-  struct stat st;
-  if (lstat(real.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  for (const std::string& dir :
-       {real.substr(0, at + tail.size() - 1), real.substr(0, at + tail.size() - 10)}) {
-    if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-        (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool IsBind(const nlohmann::json& m, const std::string& type) {
@@ -146,7 +113,8 @@ std::string CheckMount(const nlohmann::json& m, const ImageIntent& image, const 
     if (BeneathAny(real, engine.container_dirs)) {
       if (EngineFileDestination(dest)) return "";
     } else if (EngineFileDestination(dest) &&
-               PodmanRunrootFile(real, engine.runroot_container_id)) {
+               std::find(engine.container_files.begin(), engine.container_files.end(), real) !=
+                   engine.container_files.end()) {
       return "";
     } else if (BeneathAny(real, engine.volume_dirs)) {
       if (!opts.allow_volumes) {
@@ -164,31 +132,6 @@ std::string CheckMount(const nlohmann::json& m, const ImageIntent& image, const 
 }
 
 }  // namespace
-
-EngineFiles EngineFilesFor(const std::string& engine, const std::string& store_root,
-                           const std::string& container_id) {
-  EngineFiles files;
-  auto add = [](std::vector<std::string>& v, const std::string& p) {
-    std::string real = RealPath(p);
-    v.push_back(real.empty() ? p : real);
-  };
-  if (store_root.empty()) return files;
-  if (engine.rfind("docker", 0) == 0) {
-    if (!container_id.empty())
-      add(files.container_dirs, store_root + "/containers/" + container_id);
-    add(files.volume_dirs, store_root + "/volumes");
-  } else if (engine == cstorage::kEngineName) {
-    // Podman: /dev/shm is a tmpfs libpod mounts at the container's ShmDir, in the graphroot
-    // (<graphroot>/overlay-containers/<id>/userdata/shm); named volumes live in
-    // <graphroot>/volumes/<name>/_data (containers.conf volume_path's default).
-    if (!container_id.empty()) {
-      add(files.container_dirs, store_root + "/overlay-containers/" + container_id + "/userdata");
-      files.runroot_container_id = container_id;
-    }
-    add(files.volume_dirs, store_root + "/volumes");
-  }
-  return files;
-}
 
 std::vector<std::string> CheckSealedMounts(const nlohmann::json& spec, const ImageIntent& image,
                                            const MergedTree& tree, const EngineFiles& engine,

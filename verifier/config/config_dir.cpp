@@ -13,23 +13,6 @@ std::string RuntimeSettingsPath(const std::string& config_dir) {
   return config_dir + "/runtime.json";
 }
 
-Result<Policy> LoadPolicy(const std::string& config_dir) {
-  std::string path = PolicyPath(config_dir);
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0 && errno == ENOENT) {
-    return MakeError(ErrorKind::kNotFound,
-                     "policy {} is missing; create one with: verifiedctl --config-dir {} policy "
-                     "default deny",
-                     path, config_dir);
-  }
-  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(config_dir));
-  // Checked on the open file, so the file read is the file judged.
-  VERIFIED_ASSIGN_OR_RETURN(std::string text, ReadTrustedFile(path, kMaxPolicyBytes));
-  auto policy = ParsePolicy(text);
-  if (!policy.ok()) return Wrap(std::move(policy).error(), "policy {}", path);
-  return policy;
-}
-
 Result<RuntimeSettings> ParseRuntimeSettings(std::string_view text) {
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(text, "runtime.json"));
   if (!j.is_object()) return MakeError(ErrorKind::kParse, "runtime.json is not an object");

@@ -1,4 +1,5 @@
-// The config dir (default /etc/verified): policy.json, runtime.json, images/.
+// The config dir (default /etc/verified): policy.json, runtime.json, images/. Its paths and
+// runtime.json live here; the policy's loader is policy/policy_file.h.
 //
 // Everything here decides what runs on the host, so the runtime refuses to trust it unless
 // root (or the user running the tool) owns it and nobody else can write it.
@@ -8,7 +9,6 @@
 
 #include "verifier/core/result.h"
 #include "verifier/fs/trusted_file.h"
-#include "verifier/policy/policy.h"
 
 namespace verified {
 
@@ -26,10 +26,6 @@ struct RuntimeSettings {
 /// Path helpers.
 std::string PolicyPath(const std::string& config_dir);
 std::string RuntimeSettingsPath(const std::string& config_dir);
-
-/// Loads <config-dir>/policy.json after CheckTrustedPath on the dir and the file. A missing
-/// file is kNotFound, with a message saying how to create one.
-Result<Policy> LoadPolicy(const std::string& config_dir);
 
 /// Largest runtime.json we read.
 inline constexpr size_t kMaxRuntimeSettingsBytes = 64 * 1024;

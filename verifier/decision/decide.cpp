@@ -6,9 +6,9 @@
 #include <optional>
 
 #include "verifier/bundle/mount_lookup.h"
-#include "verifier/config/config_dir.h"
 #include "verifier/decision/runc_state.h"
 #include "verifier/decision/seal_rules.h"
+#include "verifier/policy/policy_file.h"
 #include "verifier/registry/registration_store.h"
 #include "verifier/seal/seal_index.h"
 #include "verifier/store/stores.h"

@@ -15,7 +15,7 @@
 
 #include "verifier/checks/requirement.h"
 #include "verifier/core/result.h"
-#include "verifier/policy/pattern.h"
+#include "verifier/image/pattern.h"
 
 namespace verified {
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "verifier/store/engine_files.h"
+
 namespace verified {
 
 /// Where one layer's files live on disk (for content verification).
@@ -41,6 +43,10 @@ struct ResolvedImage {
   /// True when storage proves the container is a Kubernetes pod sandbox (pause container):
   /// CRI's annotation and the engine's own record agree. Always false for images on their own.
   bool pod_sandbox = false;
+  /// The engine's own files for this container (its bind-mounted files, volume roots and
+  /// writable layer), filled by the store resolver that proved the container's image; empty
+  /// for an image on its own. Checks read these instead of knowing engines' layouts.
+  EngineFiles engine_files;
 
   /// Top chainID ("" for an image with no layers).
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }

@@ -4,7 +4,7 @@
 
 #include "ctl/policy_lint.h"
 #include "unit/support/temp_dir.h"
-#include "verifier/config/config_dir.h"
+#include "verifier/policy/policy_file.h"
 
 namespace verified::ctl {
 namespace {

@@ -1,38 +1,21 @@
 #include "shim/refusal.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "shim/logging.h"
 #include "unit/support/temp_dir.h"
 
 namespace verified::shim {
 namespace {
 
-TEST(Refusal, JsonLineIsWhatContainerdsShimDecodes) {
-  std::string line = FormatLogLine("verified: refused \"x\"\n", "json");
-  ASSERT_EQ(line.back(), '\n');
-  EXPECT_EQ(line.find('\n'), line.size() - 1);  // exactly one line
-  auto j = nlohmann::json::parse(line);
-  EXPECT_EQ(j["level"], "error");
-  EXPECT_EQ(j["msg"], "verified: refused \"x\"\n");
-  // RFC 3339 (Go's time.RFC3339Nano accepts fractional seconds and Z).
+TEST(Refusal, Rfc3339NowIsWhatGoParses) {
   std::regex rfc3339(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z)");
-  EXPECT_TRUE(std::regex_match(j["time"].get<std::string>(), rfc3339)) << j["time"];
-  EXPECT_EQ(line.rfind("{\"level\":\"error\",\"msg\":", 0), 0u);
-}
-
-TEST(Refusal, InvalidUtf8StillGivesValidJson) {
-  std::string line = FormatLogLine(std::string("bad \xff\xfe bytes"), "json");
-  nlohmann::json parsed;  // assigned: GCC ignores a (void) cast of a [[nodiscard]] result
-  EXPECT_NO_THROW(parsed = nlohmann::json::parse(line));
-  EXPECT_TRUE(parsed.is_object());
-}
-
-TEST(Refusal, TextFormatForOtherLogFormats) {
-  std::string line = FormatLogLine("m", "text");
-  EXPECT_NE(line.find("level=error msg=\"m\""), std::string::npos);
+  EXPECT_TRUE(std::regex_match(Rfc3339Now(), rfc3339)) << Rfc3339Now();
 }
 
 TEST(Refusal, SanitizesPhrasesTheDockerCliMapsToExitCodes) {
@@ -44,14 +27,50 @@ TEST(Refusal, SanitizesPhrasesTheDockerCliMapsToExitCodes) {
   EXPECT_NE(s.find("does not exist"), std::string::npos);
 }
 
-TEST(Refusal, AppendsToTheLogFile) {
-  testing::TempDir tmp;
-  std::string log = tmp / "log.json";
-  testing::WriteFile(log, "{\"level\":\"info\",\"msg\":\"runc\",\"time\":\"t\"}\n");
-  ReportRefusal("verified: no", log, "json");
-  std::string content = testing::ReadFile(log);
+class ReportRefusalTest : public ::testing::Test {
+ protected:
+  void Report(const std::string& message, logging::LogFormat format) {
+    int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    ASSERT_GE(err, 0);
+    logging::LogOptions o;
+    o.path = log_;
+    o.format = format;
+    o.stderr_fd = err;
+    ReportRefusal(*logging::OpenLogger("verified-runtime", o), message);
+    close(err);
+  }
+
+  testing::TempDir tmp_;
+  std::string log_ = tmp_ / "log.json";
+  std::string stderr_path_ = tmp_ / "stderr";
+};
+
+TEST_F(ReportRefusalTest, AppendsOneJsonLineAfterRuncsAndPrintsTheMessage) {
+  testing::WriteFile(log_, "{\"level\":\"info\",\"msg\":\"runc\",\"time\":\"t\"}\n");
+  Report("verified: refused \"x\": open /y: no such file or directory", logging::LogFormat::kJson);
+  std::string content = testing::ReadFile(log_);
   EXPECT_EQ(content.rfind("{\"level\":\"info\"", 0), 0u);
-  EXPECT_NE(content.find("\"msg\":\"verified: no\""), std::string::npos);
+  std::string line = content.substr(content.find('\n') + 1);
+  // Byte format the engines parse: logrus's key order, one line, RFC 3339 time with nanos.
+  std::regex expected(
+      R"re(\{"level":"error","msg":"verified: refused \\"x\\": open /y: does not exist",)re"
+      R"re("time":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z"\}\n)re");
+  EXPECT_TRUE(std::regex_match(line, expected)) << line;
+  EXPECT_EQ(testing::ReadFile(stderr_path_), "verified: refused \"x\": open /y: does not exist\n");
+}
+
+TEST_F(ReportRefusalTest, TextFormatForOtherLogFormats) {
+  Report("verified: refused", logging::ParseLogFormat("text"));
+  std::regex expected(
+      R"re(time="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z" level=error msg="verified: refused"\n)re");
+  std::string content = testing::ReadFile(log_);
+  EXPECT_TRUE(std::regex_match(content, expected)) << content;
+}
+
+TEST_F(ReportRefusalTest, WithoutALogFileOnlyTheBareMessageOnStderr) {
+  log_.clear();
+  Report("verified: no", logging::LogFormat::kJson);
+  EXPECT_EQ(testing::ReadFile(stderr_path_), "verified: no\n");
 }
 
 }  // namespace

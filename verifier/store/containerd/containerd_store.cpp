@@ -6,6 +6,7 @@
 #include "verifier/store/containerd/chain_match.h"
 #include "verifier/store/containerd/containerd_image.h"
 #include "verifier/store/containerd/containerd_root.h"
+#include "verifier/store/containerd/cri_files.h"
 #include "verifier/store/containerd/limits.h"
 #include "verifier/store/containerd/snapshot_chain.h"
 #include "verifier/store/containerd/snapshot_mount.h"
@@ -99,6 +100,11 @@ Result<ResolvedImage> ResolveTask(const ContainerContext& ctx, const TaskBundle&
                   "metadata.db: {} committed layers named by chainID",
                   rec->snapshot_key, chain_keys.size()));
   if (sandbox) img.notes.push_back("pod sandbox: annotation and containerd label agree");
+  std::string files_note;
+  CriContainer cri{root, tb, label == rec->labels.end() ? std::string() : label->second, sandbox,
+                   annotation(kAnnotationSandboxId)};
+  VERIFIED_ASSIGN_OR_RETURN(img.engine_files, CriFiles(files.meta, cri, &files_note));
+  img.notes.push_back(std::move(files_note));
   VERIFIED_RETURN_IF_ERROR(AttachSnapshotLayers(
       root, files.SnapshotterRoot(), links, chain_keys, match.manifest, ctx.mounts, ctx.rootfs,
       "mount at root.path checked: overlay lowerdirs are the snapshot chain", img));

@@ -10,6 +10,7 @@
 #include "verifier/store/containerd/limits.h"
 #include "verifier/store/containerd/snapshot_chain.h"
 #include "verifier/store/containerd/snapshot_mount.h"
+#include "verifier/store/docker/docker_files.h"
 
 namespace verified {
 namespace {
@@ -133,6 +134,9 @@ Result<ResolvedImage> ResolveDocker(const ContainerContext& ctx, const std::stri
   VERIFIED_RETURN_IF_ERROR(AttachSnapshotLayers(
       root, files.SnapshotterRoot(), links, chain_keys, *chosen, ctx.mounts, ctx.rootfs,
       "mount at root.path checked: overlay lowerdirs are init + the chain", img));
+  // dockerd binds the same per-container files whichever store holds the image; the
+  // snapshot's upperdir is not named here, so the container layer is not inspected.
+  img.engine_files = docker::ContainerFiles(data_root, cid, "");
   return img;
 }
 

@@ -8,6 +8,7 @@
 #include "verifier/store/cstorage/graphroot.h"
 #include "verifier/store/cstorage/image_names.h"
 #include "verifier/store/cstorage/overlay_mount.h"
+#include "verifier/store/cstorage/podman_files.h"
 
 namespace verified {
 namespace {
@@ -114,6 +115,8 @@ Result<ResolvedImage> ResolveInRoot(const ContainerContext& ctx, const std::stri
         cstorage::CheckStorageMount(*ctx.mounts, ctx.rootfs, graphroot, layer, img.layers));
     img.notes.push_back("mount at root.path checked: overlay lowerdirs are the image's chain");
   }
+  img.engine_files = cstorage::ContainerFiles(graphroot, ctx.container_id,
+                                              ctx.spec ? ctx.spec->raw : nlohmann::json());
   return img;
 }
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "verifier/store/docker/buildkit_base.h"
+#include "verifier/store/docker/docker_files.h"
 #include "verifier/store/docker/layerdb.h"
 #include "verifier/store/docker/overlay2_mount.h"
 
@@ -101,6 +102,10 @@ Result<std::optional<ResolvedImage>> DockerBuildKitStore::Resolve(
       "build's base); the build added {} layer(s) on top, which are not proven",
       img.layers.size(), base->added_layers));
   img.notes.push_back("mount at root.path checked: every layer dir is in the overlay2 store");
+  // A build step is no dockerd container: it has no containers/<id> dir; BuildKit's own
+  // resolv.conf and hosts are not listed, so a sealed base's RUN steps (which never run the
+  // image's entrypoint anyway) are refused. Volumes are dockerd's.
+  img.engine_files = docker::ContainerFiles(*data_root, "", "");
   return std::optional<ResolvedImage>(std::move(img));
 }
 

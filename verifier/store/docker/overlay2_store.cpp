@@ -6,6 +6,7 @@
 #include "verifier/image/digest.h"
 #include "verifier/image/image_config.h"
 #include "verifier/image/reference.h"
+#include "verifier/store/docker/docker_files.h"
 #include "verifier/store/docker/layerdb.h"
 #include "verifier/store/docker/limits.h"
 #include "verifier/store/docker/overlay2_mount.h"
@@ -165,6 +166,10 @@ Result<std::optional<ResolvedImage>> DockerOverlay2Store::Resolve(
     if (!check.ok()) return fail(std::move(check).error());
     img->notes.push_back("mount at root.path checked: overlay lowerdirs are init + the chain");
   }
+  // The container's writable layer is the upperdir of its own overlay2 dir (moby
+  // daemon/graphdriver/overlay2/overlay.go: <overlay2>/<mount-id>/diff).
+  img->engine_files = docker::ContainerFiles(data_root, ctx.container_id,
+                                             data_root + "/overlay2/" + mount_id + "/diff");
   return std::optional<ResolvedImage>(std::move(img).value());
 }
 

@@ -11,6 +11,7 @@
 #include "verifier/checks/sealed_mounts.h"
 #include "verifier/checks/sealed_privileges.h"
 #include "verifier/checks/sealed_process.h"
+#include "verifier/store/docker/docker_files.h"
 
 namespace verified {
 namespace {
@@ -51,7 +52,7 @@ class SealedChecks : public ::testing::Test {
     nlohmann::json env = nlohmann::json::array();
     ri.config = {{"config", {{"Env", env}}}};
     image_.protected_dirs = ReadImageIntent(ri, tree_, opts_)->protected_dirs;
-    engine_ = EngineFilesFor("docker-overlay2", data_root_, cid_);
+    engine_ = docker::ContainerFiles(data_root_, cid_, "");
   }
   void TearDown() override { std::filesystem::remove_all(data_root_); }
 
@@ -165,6 +166,19 @@ TEST_F(SealedChecks, AnotherContainersFilesAreHostFiles) {
             {"type", "bind"},
             {"source", data_root_ + "/containers/other"}});
   EXPECT_NE(Only().find("bind mount from the host"), std::string::npos);
+}
+
+// The check knows no engine: what the resolver did not list (plain `ctr run` lists nothing) is
+// a host file, even at Docker's own paths.
+TEST_F(SealedChecks, OnlyWhatTheStoreListsIsTheEngines) {
+  engine_ = EngineFiles();
+  auto v = All();
+  ASSERT_EQ(v.size(), 3u) << ::testing::PrintToString(v);  // resolv.conf, hostname, hosts
+  EXPECT_NE(v[0].find("bind mount from the host: " + data_root_ + "/containers/" + cid_),
+            std::string::npos)
+      << v[0];
+  engine_.container_files = {data_root_ + "/containers/" + cid_ + "/hosts"};
+  EXPECT_EQ(All().size(), 2u);
 }
 
 TEST_F(SealedChecks, VolumesAllowedUnlessDisabledButNeverOverCode) {
@@ -321,8 +335,6 @@ TEST(ContainerLayer, CodeAddedSinceTheImageIsRefused) {
   std::filesystem::create_directories(base + "/c1/merged");
   std::filesystem::create_directories(base + "/c1/diff/tmp");
   std::filesystem::create_directories(base + "/c1/diff/app");
-  EXPECT_EQ(DockerContainerLayerDir(base + "/c1/merged"), base + "/c1/diff");
-  EXPECT_EQ(DockerContainerLayerDir(base + "/c1"), "");
   ImageIntent image;
   image.protected_dirs = {{"app", "holds /app/server"}};
   std::string layer = base + "/c1/diff";

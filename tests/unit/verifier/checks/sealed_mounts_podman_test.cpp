@@ -9,7 +9,7 @@
 
 #include "verifier/checks/sealed_image.h"
 #include "verifier/checks/sealed_mounts.h"
-#include "verifier/store/cstorage/graphroot.h"
+#include "verifier/store/cstorage/podman_files.h"
 
 namespace verified {
 namespace {
@@ -40,7 +40,6 @@ class SealedMountsPodman : public ::testing::Test {
     ResolvedImage ri;
     ri.config = {{"config", {{"Env", nlohmann::json::array()}}}};
     image_.protected_dirs = ReadImageIntent(ri, tree_, opts_)->protected_dirs;
-    engine_ = EngineFilesFor(cstorage::kEngineName, graphroot_, cid_);
     // What Podman 4.3 (rootful, --network=none) puts in config.json besides the standard
     // mounts, which sealed_checks_test.cpp covers.
     std::string run = RunDir(cid_);
@@ -69,7 +68,9 @@ class SealedMountsPodman : public ::testing::Test {
     }
   }
   std::vector<std::string> Check() {
-    return CheckSealedMounts(spec_, image_, tree_, engine_, opts_);
+    // As the containers/storage resolver lists them, from the spec being judged.
+    EngineFiles engine = cstorage::ContainerFiles(graphroot_, cid_, spec_);
+    return CheckSealedMounts(spec_, image_, tree_, engine, opts_);
   }
   std::string Only() {
     auto v = Check();
@@ -83,7 +84,6 @@ class SealedMountsPodman : public ::testing::Test {
   MergedTree tree_ = MergedTree::FromEntries({}, {});
   SealedOptions opts_;
   ImageIntent image_;
-  EngineFiles engine_;
 };
 
 TEST_F(SealedMountsPodman, OwnFilesAccepted) {

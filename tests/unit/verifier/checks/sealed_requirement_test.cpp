@@ -2,6 +2,10 @@
 // values, checked against an image whose layers are real directories.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include "unit/support/temp_dir.h"
 #include "unit/verifier/checks/docker_spec_fixture.h"
 #include "unit/verifier/content/layer_fixture.h"
 #include "verifier/bundle/spec.h"
@@ -81,7 +85,6 @@ TEST_F(Requirements, SealedWithoutSpecSaysWhatItWouldRefuse) {
 }
 
 TEST_F(Requirements, SealedJudgesTheSpec) {
-  image_.engine = "docker-overlay2";
   Spec spec;
   spec.raw = testing::DockerSpec("/nonexistent-data-root", std::string(64, 'c'));
   spec.raw["mounts"] = nlohmann::json::array();  // no engine files to resolve here
@@ -95,6 +98,26 @@ TEST_F(Requirements, SealedJudgesTheSpec) {
             "sealed image: entrypoint [\"sh\"] differs from the image's [\"/app/canary\"] (a "
             "sealed image runs only its own entrypoint); user uid 0 gid 0 differs from the "
             "image's user 'app' (uid 1000, gid 1000)");
+}
+
+// The container layer to inspect is the one the store resolver named, whatever the engine: a
+// layer holding code refuses the container; none named, none inspected.
+TEST_F(Requirements, SealedInspectsTheLayerTheStoreNames) {
+  Spec spec;
+  spec.raw = testing::DockerSpec("/nonexistent-data-root", std::string(64, 'c'));
+  spec.raw["mounts"] = nlohmann::json::array();
+  testing::TempDir upper;
+  std::filesystem::create_directories(upper / "app");
+  std::ofstream(upper / "app/canary") << "replaced";  // docker cp over the entrypoint
+  image_.engine = "some-engine";
+  EXPECT_EQ(Check("sealed", true, &spec).outcome, Outcome::kPass);  // no layer named
+  image_.engine_files.container_layer = upper.path();
+  Finding f = Check("sealed", true, &spec);
+  EXPECT_EQ(f.outcome, Outcome::kFail);
+  EXPECT_NE(f.message.find("the container's own layer adds or replaces code since the image was "
+                           "made (docker cp into a stopped container?): /app/canary"),
+            std::string::npos)
+      << f.message;
 }
 
 TEST_F(Requirements, SealedImageUserMissingFromPasswd) {

@@ -11,9 +11,9 @@
 #include "shim/runtime.h"
 #include "unit/support/fake_docker_tree.h"
 #include "unit/support/temp_dir.h"
-#include "verifier/config/config_dir.h"
 #include "verifier/decision/decide.h"
 #include "verifier/image/digest.h"
+#include "verifier/policy/policy_file.h"
 #include "verifier/registry/registration_store.h"
 #include "verifier/store/stores.h"
 

@@ -31,8 +31,8 @@ inline std::string Gunzip(const std::string& path) {
 /// test points it at fixtures it just regenerated with the installed containerd).
 inline std::string FixtureDir() {
   if (const char* env = getenv("VERIFIED_CONTAINERD_FIXTURES"); env && *env) return env;
-  std::string here = __FILE__;  // <source>/tests/unit/verifier/store/containerd/test_util.h
-  return here.substr(0, here.rfind("/tests/unit/")) + "/tests/fixtures/containerd";
+  // A compile definition, not __FILE__: ccache's CCACHE_BASEDIR makes __FILE__ relative.
+  return std::string(VERIFIED_SOURCE_DIR) + "/tests/fixtures/containerd";
 }
 
 }  // namespace verified::testing

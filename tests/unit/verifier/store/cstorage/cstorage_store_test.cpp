@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "fake_graphroot.h"
 #include "verifier/crypto/sha256.h"
@@ -283,6 +284,53 @@ TEST(CStorageStoreNames, EveryNameOfTheImageIsAName) {
   Verdict v = Evaluate(*p, **r, nullptr, RegistrationStore(root.path() + "/no-config"));
   EXPECT_EQ(v.decision, Action::kDeny);
   EXPECT_NE(v.reason.find("also tagged localhost/evil/tool:1"), std::string::npos) << v.reason;
+}
+
+}  // namespace
+}  // namespace verified
+
+namespace verified {
+namespace {
+
+// Podman's own files: the graphroot's userdata (shm) and, taken from the spec being created,
+// the runroot files of this very container; a file of another container is not listed.
+TEST(CStorageStoreFiles, ListsPodmansOwnFiles) {
+  FakeGraphRoot root;
+  auto image = root.AddImage("app", 1, {"localhost/app:1"});
+  auto ctr = root.AddContainer(image, "localhost/app:1");
+  root.Flush();
+  auto mounts = root.Mounts(ctr, image);
+  std::string runroot = root.path() + "-run";
+  auto userdata = [&](const std::string& id) {
+    std::string d = runroot + "/overlay-containers/" + id + "/userdata";
+    std::filesystem::create_directories(d);
+    std::filesystem::permissions(runroot + "/overlay-containers/" + id,
+                                 std::filesystem::perms(0700));
+    std::filesystem::permissions(d, std::filesystem::perms(0700));
+    std::ofstream(d + "/hosts") << "x";
+    return d;
+  };
+  std::string own = userdata(ctr.id), other = userdata(std::string(64, 'e'));
+  Spec spec;
+  spec.root_path = ctr.rootfs;
+  spec.raw = {
+      {"mounts",
+       {{{"destination", "/etc/hosts"}, {"type", "bind"}, {"source", own + "/hosts"}},
+        {{"destination", "/etc/resolv.conf"}, {"type", "bind"}, {"source", other + "/hosts"}}}}};
+  ContainerContext ctx{ctr.id, "/bundle", &spec, ctr.rootfs, &mounts};
+  auto r = ContainersStorageStore().Resolve(ctx);
+  ASSERT_TRUE(r.ok() && r->has_value()) << (r.ok() ? "not mine" : r.error().What());
+  const EngineFiles& f = (*r)->engine_files;
+  EXPECT_EQ(f.container_dirs,
+            std::vector<std::string>{root.path() + "/overlay-containers/" + ctr.id + "/userdata"});
+  EXPECT_EQ(f.volume_dirs, std::vector<std::string>{root.path() + "/volumes"});
+  if (geteuid() == 0) {  // the runroot rule needs root-owned directories
+    EXPECT_EQ(f.container_files, std::vector<std::string>{own + "/hosts"});
+  } else {
+    EXPECT_TRUE(f.container_files.empty());
+  }
+  EXPECT_EQ(f.container_layer, "");
+  std::filesystem::remove_all(runroot);
 }
 
 }  // namespace

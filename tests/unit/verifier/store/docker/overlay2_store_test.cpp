@@ -218,3 +218,26 @@ TEST(Repositories, TwoSpellingsOfOneNameKeepBothImages) {
 
 }  // namespace
 }  // namespace verified
+
+namespace verified {
+namespace {
+
+// The resolver, not the checks, knows where dockerd keeps the container's own files.
+TEST(Overlay2StoreFiles, ListsDockersOwnFilesAndTheContainerLayer) {
+  testing::TempDir tmp;
+  testing::FakeDockerTree tree(tmp / "docker");
+  auto image = tree.AddImage({"base"}, {"app:1"});
+  auto c = tree.AddContainer(image, "app:1");
+  std::vector<MountEntry> mounts = {tree.MountFor(c, image)};
+  ContainerContext ctx{c.id, "/bundle", nullptr, c.rootfs, &mounts};
+  auto r = DockerOverlay2Store().Resolve(ctx);
+  ASSERT_TRUE(r.ok() && r->has_value()) << (r.ok() ? "not mine" : r.error().What());
+  const EngineFiles& f = (*r)->engine_files;
+  EXPECT_EQ(f.container_dirs, std::vector<std::string>{tree.root() + "/containers/" + c.id});
+  EXPECT_EQ(f.volume_dirs, std::vector<std::string>{tree.root() + "/volumes"});
+  EXPECT_TRUE(f.container_files.empty());
+  EXPECT_EQ(f.container_layer, tree.root() + "/overlay2/" + c.mount_id + "/diff");
+}
+
+}  // namespace
+}  // namespace verified

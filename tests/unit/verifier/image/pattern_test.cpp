@@ -1,4 +1,4 @@
-#include "verifier/policy/pattern.h"
+#include "verifier/image/pattern.h"
 
 #include <gtest/gtest.h>
 
