@@ -68,7 +68,7 @@ const Policy* PolicyStep(Decision& d, const std::string& config_dir, const Polic
   }
   d.policy_digest = shared->digest;
   Record(d, kPolicyStep, t,
-         fmt::format("{} ({} mode, {} rules)", shared->digest, ModeName(shared->mode),
+         fmt::format("digest {} ({} mode, {} rules)", shared->digest, ModeName(shared->mode),
                      shared->rules.size()));
   return shared;
 }
@@ -80,10 +80,7 @@ std::string MountDetail(const std::vector<MountEntry>& mounts, const std::string
 }
 
 std::string ChecksDetail(const Verdict& v) {
-  size_t failed = 0;
-  for (const auto& f : v.findings) failed += f.outcome == Outcome::kFail ? 1 : 0;
-  return fmt::format("{} by {} ({} findings, {} failed)", ActionName(v.decision), v.rule,
-                     v.findings.size(), failed);
+  return v.rule + ": " + ActionName(v.decision) + (v.mode == Mode::kAudit ? " (audit mode)" : "");
 }
 
 // Steps "store" and "checks".
@@ -99,7 +96,7 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   }
   d.engine = image->engine;
   d.top_chain_id = image->TopChainId();
-  Record(d, kStoreStep, t, d.engine + " " + image->image_id);
+  Record(d, kStoreStep, t, d.engine + " image " + image->image_id);
   d.image = std::move(image).value();
   t = Clock::now();
   RegistrationStore regs(config_dir);
@@ -120,7 +117,7 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
   auto rootfs = ResolveRootPath(req.bundle_dir, *d.spec);
   if (!rootfs.ok()) return fail(kSpecStep, t, rootfs.error());
   d.rootfs = *rootfs;
-  Record(d, kSpecStep, t, req.bundle_dir + "/config.json, root.path " + d.rootfs);
+  Record(d, kSpecStep, t, "rootfs " + d.rootfs);
   t = Clock::now();
   auto mounts = req.mountinfo_path.empty() ? MountsAt(d.rootfs) : ReadMountinfo(req.mountinfo_path);
   if (!mounts.ok()) return fail(kMountStep, t, mounts.error());
@@ -262,7 +259,7 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     d.engine = image.engine;
     d.top_chain_id = image.TopChainId();
     d.image = image;
-    Record(d, kStoreStep, t, "proven by the caller: " + image.engine + " " + image.image_id);
+    Record(d, kStoreStep, t, image.engine + " image " + image.image_id + " (proven by the caller)");
     t = Clock::now();
     RegistrationStore regs(config_dir);
     d.verdict = Evaluate(*policy, image, nullptr, regs);

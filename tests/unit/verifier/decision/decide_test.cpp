@@ -81,11 +81,12 @@ TEST_F(DecideTest, EveryStepIsRecordedInOrder) {
     EXPECT_FALSE(d.steps[i].detail.empty()) << d.steps[i].name;
     EXPECT_GE(d.steps[i].elapsed_us, 0);
   }
-  EXPECT_EQ(d.steps[0].detail.rfind(d.policy_digest, 0), 0u) << d.steps[0].detail;
-  EXPECT_NE(d.steps[1].detail.find(container_.rootfs), std::string::npos);
+  EXPECT_EQ(d.steps[0].detail.rfind("digest " + d.policy_digest + " (enforce mode", 0), 0u)
+      << d.steps[0].detail;
+  EXPECT_EQ(d.steps[1].detail, "rootfs " + container_.rootfs);
   EXPECT_EQ(d.steps[2].detail, "overlay at " + container_.rootfs);
-  EXPECT_EQ(d.steps[3].detail, "docker-overlay2 " + image_.image_id);
-  EXPECT_EQ(d.steps[4].detail.rfind("allow by default", 0), 0u) << d.steps[4].detail;
+  EXPECT_EQ(d.steps[3].detail, "docker-overlay2 image " + image_.image_id);
+  EXPECT_EQ(d.steps[4].detail, "default: allow");
   EXPECT_EQ(d.steps[5].detail, "joins no namespace");
   EXPECT_EQ(d.verdict.kind, RuleKind::kDefault);
 }
