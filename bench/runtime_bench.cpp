@@ -91,7 +91,10 @@ int RunDecisions(const Options& o) {
     verified::RegistrationStore regs(dir);
     auto all = regs.List();
     size_t count = all.ok() ? all->size() : 0;
-    verified::CreateRequest req{o.id, o.bundle, dir, ""};
+    verified::CreateRequest req;
+    req.container_id = o.id;
+    req.bundle_dir = o.bundle;
+    req.config_dir = dir;
     std::vector<double> us;
     for (int i = 0; i < o.decisions; ++i) {
       auto start = std::chrono::steady_clock::now();

@@ -131,7 +131,10 @@ int main(int argc, char** argv) {
       (which == 0 ? c_runc : c_verified).push_back(s.cpu_us);
     }
   }
-  verified::CreateRequest req{o.id, o.bundle, o.config_dir, ""};
+  verified::CreateRequest req;
+  req.container_id = o.id;
+  req.bundle_dir = o.bundle;
+  req.config_dir = o.config_dir;
   for (int i = 0; i < o.rounds * 4; ++i) {
     verified::Decision d = verified::Decide(req);
     if (!d.verdict.Allowed()) {
