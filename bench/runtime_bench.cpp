@@ -10,7 +10,7 @@
 #include <cstdio>
 
 #include "bench/bench_util.h"
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decide.h"
 #include "verifier/registry/registration_store.h"
 
 namespace {
@@ -86,16 +86,19 @@ int RunPassthrough(const Options& o) {
 }
 
 int RunDecisions(const Options& o) {
-  printf("create decision time (in process, DecideCreate), %d decisions each\n", o.decisions);
+  printf("create decision time (in process, Decide), %d decisions each\n", o.decisions);
   for (const auto& dir : o.decision_dirs) {
     verified::RegistrationStore regs(dir);
     auto all = regs.List();
     size_t count = all.ok() ? all->size() : 0;
-    verified::CreateRequest req{o.id, o.bundle, dir, ""};
+    verified::CreateRequest req;
+    req.container_id = o.id;
+    req.bundle_dir = o.bundle;
+    req.config_dir = dir;
     std::vector<double> us;
     for (int i = 0; i < o.decisions; ++i) {
       auto start = std::chrono::steady_clock::now();
-      auto d = verified::DecideCreate(req);
+      auto d = verified::Decide(req);
       auto end = std::chrono::steady_clock::now();
       if (!d.verdict.Allowed()) {
         fprintf(stderr, "decision refused: %s\n", d.verdict.reason.c_str());

@@ -6,7 +6,7 @@
 //
 // Each round, in alternating order, times `runc create` and `verified-runtime create` (which
 // decides, then execs the same runc) as whole processes, deleting the container after each;
-// then times the decision alone (DecideCreate in-process). Prints medians, the overhead and
+// then times the decision alone (Decide in-process). Prints medians, the overhead and
 // the machine. The container id must be the engine's own (resolvers check it), so `runc` gets
 // a private --root and the bundle's cgroupsPath should be a bench-only one.
 #include <fcntl.h>
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decide.h"
 
 namespace {
 
@@ -131,9 +131,12 @@ int main(int argc, char** argv) {
       (which == 0 ? c_runc : c_verified).push_back(s.cpu_us);
     }
   }
-  verified::CreateRequest req{o.id, o.bundle, o.config_dir, ""};
+  verified::CreateRequest req;
+  req.container_id = o.id;
+  req.bundle_dir = o.bundle;
+  req.config_dir = o.config_dir;
   for (int i = 0; i < o.rounds * 4; ++i) {
-    verified::Decision d = verified::DecideCreate(req);
+    verified::Decision d = verified::Decide(req);
     if (!d.verdict.Allowed()) {
       fprintf(stderr, "decision is not allow: %s\n", d.verdict.reason.c_str());
       return 1;

@@ -7,6 +7,7 @@
 
 #include "verifier/bundle/mountinfo.h"
 #include "verifier/bundle/spec.h"
+#include "verifier/decision/decide.h"
 #include "verifier/fs/dir.h"
 #include "verifier/image/digest.h"
 #include "verifier/image/reference.h"
@@ -46,10 +47,12 @@ Verdict ListVerdict(const AuditSettings& s, const FoundContainer& c, const Resol
   const ImageListEntry* hit = MatchImageList(*s.list, names);
   if (hit != nullptr) {
     v.rule = fmt::format("{} line {} '{}'", kind, hit->line, hit->text);
+    v.kind = RuleKind::kImageList;
     v.decision = white ? Action::kAllow : Action::kDeny;
     v.reason = fmt::format("listed in the {} {} (line {}: {})", kind, file, hit->line, hit->text);
   } else {
     v.rule = kind;
+    v.kind = RuleKind::kImageList;
     v.decision = white ? Action::kDeny : Action::kAllow;
     v.reason = fmt::format("not listed in the {} {}{}", kind, file,
                            names.empty() ? " (the image has no name)" : "");
@@ -89,7 +92,9 @@ std::vector<AuditLayer> Layers(const ResolvedImage& img) {
 // host baseline thinks of it; an administrator cleaning up wants every reason at once.
 void AddBaselineFindings(const Policy& policy, const ResolvedImage& img, const Spec* spec,
                          const RegistrationStore& regs, Verdict& v) {
-  if (v.decision != Action::kDeny || v.rule == "the host baseline" || v.rule == "error") return;
+  if (v.decision != Action::kDeny || v.kind == RuleKind::kBaseline || v.kind == RuleKind::kError) {
+    return;
+  }
   CheckContext ctx{img, nullptr, false, nullptr, spec, regs};
   for (const auto& req : policy.baseline) {
     Finding f = req->Check(ctx);
@@ -99,50 +104,59 @@ void AddBaselineFindings(const Policy& policy, const ResolvedImage& img, const S
   }
 }
 
-std::string ExistingRealPath(const std::string& path) {
-  char buf[PATH_MAX];
-  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+ExistingContainer ExistingFor(const FoundContainer& c, const AuditSettings& s) {
+  ExistingContainer e;
+  e.container_id = c.id;
+  e.bundle_dir = c.bundle;
+  e.rootfs = c.rootfs;
+  e.running = c.running;
+  e.image_typed = c.image_typed;
+  e.config_dir = s.config_dir;
+  e.seal_dir = s.seal_dir;
+  e.mountinfo_path = s.mountinfo_path;
+  return e;
+}
+
+// List modes: the image is proven by the runtime's own decision (same bundle, store resolvers
+// and mount cross-check), under a policy with no rules whose verdict is not used; the list
+// decides.
+AuditRow ListAuditOne(const FoundContainer& c, const AuditSettings& s,
+                      const std::vector<MountEntry>* mounts, const Stores& stores) {
+  static const Policy kNoRules;
+  AuditRow row;
+  row.container = c;
+  row.notes = c.notes;
+  Decision d = Decide(ExistingFor(c, s), SharedInputs{&kNoRules, mounts, &stores});
+  row.image = d.image;
+  row.have_spec = d.spec != nullptr;
+  row.verdict = ListVerdict(s, c, row.image ? &*row.image : nullptr);
+  if (!row.image) row.notes.push_back("image not proven: " + d.verdict.reason);
+  return row;
+}
+
+// Policy mode: the runtime's own decision (verifier/decision/decide.h) on the container's real
+// bundle, plus the baseline findings the runtime would not reach.
+AuditRow PolicyAuditOne(const FoundContainer& c, const AuditSettings& s,
+                        const std::vector<MountEntry>* mounts, const Stores& stores) {
+  AuditRow row;
+  row.container = c;
+  row.notes = c.notes;
+  Decision d = Decide(ExistingFor(c, s), SharedInputs{s.policy, mounts, &stores});
+  row.notes.insert(row.notes.end(), d.notes.begin(), d.notes.end());
+  row.image = d.image;
+  row.have_spec = d.spec != nullptr;
+  row.verdict = std::move(d.verdict);
+  if (row.image) {
+    RegistrationStore regs(s.config_dir);
+    AddBaselineFindings(*s.policy, *row.image, d.spec.get(), regs, row.verdict);
+  }
+  return row;
 }
 
 AuditRow AuditOne(const FoundContainer& c, const AuditSettings& s,
                   const std::vector<MountEntry>* mounts, const Stores& stores) {
-  AuditRow row;
-  row.container = c;
-  row.notes = c.notes;
-  std::optional<Spec> spec;
-  std::string rootfs = c.rootfs.empty() ? "" : ExistingRealPath(c.rootfs);
-  if (!c.bundle.empty()) {
-    auto loaded = LoadSpec(c.bundle);
-    if (loaded.ok()) {
-      spec = std::move(loaded).value();
-      auto root = ResolveRootPath(c.bundle, *spec);
-      if (root.ok()) {
-        rootfs = *root;
-      } else {
-        row.notes.push_back("root.path of the spec: " + root.error().What());
-      }
-    } else {
-      row.notes.push_back("OCI spec unreadable: " + loaded.error().What());
-    }
-  }
-  if (c.running && !spec) row.notes.push_back("spec requirements not evaluated (no OCI spec)");
-  ContainerContext cc{c.id, c.bundle, spec ? &*spec : nullptr, rootfs,
-                      c.running ? mounts : nullptr};
-  Result<ResolvedImage> img =
-      rootfs.empty() ? Result<ResolvedImage>(MakeError(
-                           ErrorKind::kNotFound, "the engine reports no root filesystem path"))
-                     : ResolveImage(cc, stores);
-  if (img.ok()) row.image = *img;
-  if (s.mode == AuditMode::kPolicy) {
-    RegistrationStore regs(s.config_dir);
-    row.verdict = img.ok() ? Evaluate(*s.policy, *img, spec ? &*spec : nullptr, regs)
-                           : VerdictForError(img.error(), s.policy->mode, c.image_typed);
-    if (img.ok()) AddBaselineFindings(*s.policy, *img, spec ? &*spec : nullptr, regs, row.verdict);
-  } else {
-    row.verdict = ListVerdict(s, c, img.ok() ? &*img : nullptr);
-    if (!img.ok()) row.notes.push_back("image not proven: " + img.error().What());
-  }
-  row.have_spec = spec.has_value();
+  AuditRow row = s.mode == AuditMode::kPolicy ? PolicyAuditOne(c, s, mounts, stores)
+                                              : ListAuditOne(c, s, mounts, stores);
   row.compliant = row.verdict.decision == Action::kAllow;
   if (s.layers && row.image) row.layers = Layers(*row.image);
   return row;
@@ -182,7 +196,10 @@ std::vector<AuditRow> AuditContainers(const std::vector<FoundContainer>& contain
     Stores stores = AllStores();  // one set per thread: resolvers need not be thread-safe
     for (size_t i = next++; i < containers.size(); i = next++) {
       rows[i] = AuditOne(containers[i], settings, mounts ? &*mounts : nullptr, stores);
-      if (!mount_error.empty() && containers[i].running) rows[i].notes.push_back(mount_error);
+      // In policy mode the decision itself notes an unreadable mount table.
+      if (!mount_error.empty() && containers[i].running && settings.mode != AuditMode::kPolicy) {
+        rows[i].notes.push_back(mount_error);
+      }
     }
   };
   size_t n = std::min<size_t>(settings.workers < 1 ? 1 : settings.workers, containers.size());

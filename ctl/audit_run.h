@@ -1,5 +1,6 @@
-// The audit itself: prove each found container's image through the runtime's own store
-// resolvers and give it the verdict the runtime would give it now.
+// The audit itself: each found container gets the runtime's own decision
+// (verifier/decision/decide.h, Decide on an ExistingContainer): its image proven through the
+// same store resolvers, and the verdict the runtime would give it now.
 //
 // For a running container the OCI spec is read from its bundle and the rootfs mount is
 // cross-checked against the mount table, exactly as at create, so spec requirements
@@ -35,6 +36,7 @@ struct AuditSettings {
   const Policy* policy = nullptr;   ///< kPolicy
   const ImageList* list = nullptr;  ///< kWhitelist / kBlacklist
   std::string config_dir;           ///< registrations (and protect_host's config dir)
+  std::string seal_dir;             ///< the host-wide seal index ("" = kDefaultSealDir)
   bool layers = false;              ///< fill AuditRow::layers
   int workers = 4;                  ///< parallel resolutions
   std::string mountinfo_path = "/proc/self/mountinfo";

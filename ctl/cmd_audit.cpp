@@ -5,9 +5,7 @@
 
 #include "ctl/audit_report.h"
 #include "ctl/audit_run.h"
-#include "ctl/engines/containerd_containers.h"
-#include "ctl/engines/docker_containers.h"
-#include "ctl/engines/podman_containers.h"
+#include "ctl/container_finder.h"
 #include "verifier/core/env.h"
 #include "verifier/policy/policy_file.h"
 
@@ -28,22 +26,14 @@ struct AuditArgs {
 };
 
 std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
-  std::set<std::string> want(a.engines.begin(), a.engines.end());
-  bool all = want.empty() || want.count("all");
-  std::vector<std::unique_ptr<ContainerEnumerator>> out;
-  // Docker first: its containers also appear as containerd tasks in the "moby" namespace and
-  // are reported once, with Docker's names.
-  if (all || want.count("docker")) {
-    out.push_back(std::make_unique<DockerContainers>(EnvOr("DOCKER_HOST"), a.workers));
-  }
-  if (all || want.count("containerd")) {
-    auto dirs = a.containerd_state.empty() ? DefaultContainerdStateDirs() : a.containerd_state;
-    out.push_back(std::make_unique<ContainerdContainers>(dirs));
-  }
-  if (all || want.count("podman")) {
-    out.push_back(std::make_unique<PodmanContainers>(a.podman_root, a.podman_runroot));
-  }
-  return out;
+  EngineSelection sel;
+  sel.engines = a.engines;
+  sel.docker_host = EnvOr("DOCKER_HOST");
+  sel.containerd_state = a.containerd_state;
+  sel.podman_root = a.podman_root;
+  sel.podman_runroot = a.podman_runroot;
+  sel.workers = a.workers;
+  return MakeEnumerators(sel);
 }
 
 // Lists every engine's containers; the first engine to report an id keeps it.
@@ -74,6 +64,7 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
   AuditReport report;
   AuditSettings settings;
   settings.config_dir = ctx.config_dir;
+  settings.seal_dir = ctx.seal_dir;
   settings.layers = a.layers;
   settings.workers = a.workers;
   Policy policy;

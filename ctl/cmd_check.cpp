@@ -4,17 +4,13 @@
 #include <cstdlib>
 #include <memory>
 
-#include "ctl/engines/docker_api.h"
+#include "ctl/container_finder.h"
 #include "ctl/image_source.h"
 #include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
-#include "verifier/bundle/bundle_locator.h"
-#include "verifier/bundle/mountinfo.h"
-#include "verifier/bundle/spec.h"
 #include "verifier/checks/catalog.h"
-#include "verifier/core/json.h"
-#include "verifier/policy/policy_file.h"
-#include "verifier/store/stores.h"
+#include "verifier/core/env.h"
+#include "verifier/decision/decide.h"
 
 namespace verified::ctl {
 namespace {
@@ -26,115 +22,102 @@ struct CheckArgs {
   bool json = false;
   bool layers = false;
   std::vector<std::string> require;  // check: extra requirements to evaluate on the image
+  // explain: where to look for the container (as audit's options).
+  std::vector<std::string> engines;
+  std::vector<std::string> containerd_state;
+  std::string podman_root = "/var/lib/containers/storage";
+  std::string podman_runroot = "/run/containers/storage";
 };
 
-std::string Env(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
+nlohmann::ordered_json StepsJson(const Decision& d) {
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+  for (const auto& s : d.steps) {
+    steps.push_back({{"name", s.name}, {"elapsed_us", s.elapsed_us}, {"detail", s.detail}});
+  }
+  return steps;
 }
 
-void Emit(CtlContext& ctx, const ResolvedImage& img, const Verdict& v, const CheckArgs& a,
+void Emit(CtlContext& ctx, const Decision& d, const CheckArgs& a,
           const nlohmann::ordered_json& extra) {
   if (a.json) {
     nlohmann::ordered_json j = extra;
-    j["provenance"] = ProvenanceJson(img);
-    j["verdict"] = VerdictJson(v);
+    if (d.image) j["provenance"] = ProvenanceJson(*d.image);
+    if (!d.notes.empty()) j["notes"] = d.notes;
+    j["verdict"] = VerdictJson(d.verdict);
+    j["policy_digest"] = d.policy_digest;
+    j["steps"] = StepsJson(d);
     fmt::print("{}\n", j.dump(2));
   } else {
     for (const auto& [k, val] : extra.items()) {
       fmt::print("{:<11} {}\n", k + ":", val.is_string() ? val.get<std::string>() : val.dump());
     }
-    PrintProvenance(img, a.layers);
-    PrintVerdict(v);
+    if (d.image) PrintProvenance(*d.image, a.layers);
+    for (const auto& n : d.notes) fmt::print("note:       {}\n", n);
+    PrintVerdict(d.verdict);
   }
-  ctx.exit_code = v.decision == Action::kAllow ? kExitOk : kExitRefused;
+  ctx.exit_code = d.verdict.decision == Action::kAllow ? kExitOk : kExitRefused;
 }
 
-// check --require NAME[=VALUE]: evaluates requirements the policy may not (yet) impose on this
-// image, as if its rule required them, so an administrator sees e.g. whether it would pass
+// check --require NAME[=VALUE]: requirements the policy may not (yet) impose on this image,
+// evaluated as if its rule required them, so an administrator sees e.g. whether it would pass
 // no_shell and what a sealed rule would refuse before writing the rule.
-Status EvaluateExtra(const std::vector<std::string>& require, const ResolvedImage& img,
-                     const RegistrationStore& regs, Verdict& v) {
+Result<std::vector<WhatIfRequirement>> WhatIf(const std::vector<std::string>& require) {
+  std::vector<WhatIfRequirement> out;
   for (const auto& arg : require) {
     auto [name, value] = ParseRequireArg(arg);
     auto req = MakeRequirement(name, nlohmann::json(value));
     if (!req.ok()) return Wrap(std::move(req).error(), "--require {}", arg);
-    if (!*req) continue;
-    CheckContext cc{img, nullptr, false, nullptr, nullptr, regs};
-    Finding f = (*req)->Check(cc);
-    f.requirement += " (--require)";
-    if (f.outcome == Outcome::kFail && v.decision == Action::kAllow) {
-      v.decision = Action::kDeny;
-      v.rule = "--require " + name;
-      v.reason = "--require " + name + ": " + f.message;
-    }
-    v.findings.push_back(std::move(f));
+    if (*req) out.push_back(WhatIfRequirement{name, std::move(req).value()});
   }
-  return Ok();
+  return out;
 }
 
+// check: the image is looked up in the engine as its CLI would, then decided by the same
+// policy load and evaluation as the runtime's (DecideImage).
 void DoCheck(CtlContext& ctx, const CheckArgs& a) {
   ctx.engine = a.engine;
   ctx.podman_root = a.root;
   ctx.podman_runroot = a.runroot;
-  auto policy = LoadPolicy(ctx.config_dir);
-  if (!policy.ok()) return ctx.Fail(std::move(policy).error());
+  auto what_if = WhatIf(a.require);
+  if (!what_if.ok()) return ctx.Fail(std::move(what_if).error());
   auto img = LookupImage(ctx, a.target);
   if (!img.ok()) return ctx.Fail(std::move(img).error());
-  RegistrationStore regs(ctx.config_dir);
-  Verdict v = Evaluate(*policy, *img, nullptr, regs);
-  auto extra = EvaluateExtra(a.require, *img, regs, v);
-  if (!extra.ok()) return ctx.Fail(std::move(extra).error());
-  Emit(ctx, *img, v, a, nlohmann::ordered_json::object());
+  Decision d = DecideImage(ctx.config_dir, *img, *what_if);
+  // A policy that cannot be used is an error of the tool (exit 2), not a verdict.
+  if (d.policy_digest.empty()) return ctx.Fail(d.verdict.reason);
+  Emit(ctx, d, a, nlohmann::ordered_json::object());
 }
 
-// explain: resolve a container exactly as the runtime did at create, from the engine's store
-// and (when it runs) its live mount and bundle.
+// explain: the runtime's decision for an existing container of any engine, on its real bundle
+// (Decide on an ExistingContainer): what the runtime would decide if it were created now.
 void DoExplain(CtlContext& ctx, const CheckArgs& a) {
-  auto ep = DockerEndpoint(Env("DOCKER_HOST"));
-  if (!ep.ok()) return ctx.Fail(std::move(ep).error());
-  DockerApi api(*ep);
-  auto c = api.InspectContainer(a.target);
+  EngineSelection sel;
+  sel.engines = a.engines;
+  sel.docker_host = EnvOr("DOCKER_HOST");
+  sel.containerd_state = a.containerd_state;
+  sel.podman_root = a.podman_root;
+  sel.podman_runroot = a.podman_runroot;
+  auto c = FindContainer(MakeEnumerators(sel), a.target);
   if (!c.ok()) return ctx.Fail(std::move(c).error());
-  std::string id = JsonString(*c, {"Id"});
-  std::string merged = JsonString(*c, {"GraphDriver", "Data", "MergedDir"});
-  bool running = JsonBool(*c, {"State", "Running"});
-  auto pid = static_cast<pid_t>(JsonInt(*c, {"State", "Pid"}));
-  if (merged.empty()) return ctx.Fail("container " + id + " has no overlay2 MergedDir");
-  char real[PATH_MAX];
-  std::string rootfs = realpath(merged.c_str(), real) != nullptr ? std::string(real) : merged;
-  std::vector<MountEntry> mounts;
-  Spec spec;
-  bool have_spec = false;
-  std::string bundle;
-  if (running) {
-    auto m = ReadMountinfo();
-    if (!m.ok()) return ctx.Fail(std::move(m).error());
-    mounts = std::move(m).value();
-    auto b = BundleOfInitPid(pid);
-    if (b.ok()) {
-      auto s = LoadSpec(*b);
-      if (s.ok()) {
-        spec = std::move(s).value();
-        have_spec = true;
-        bundle = *b;
-      }
-    }
-  }
-  ContainerContext cc{id, bundle, have_spec ? &spec : nullptr, rootfs, running ? &mounts : nullptr};
-  auto img = ResolveImage(cc, AllStores());
-  if (!img.ok()) return ctx.Fail(Wrap(std::move(img).error(), "container {}", id));
-  auto policy = LoadPolicy(ctx.config_dir);
-  if (!policy.ok()) return ctx.Fail(std::move(policy).error());
-  RegistrationStore regs(ctx.config_dir);
-  Verdict v = Evaluate(*policy, *img, have_spec ? &spec : nullptr, regs);
+  ExistingContainer e;
+  e.container_id = c->id;
+  e.bundle_dir = c->bundle;
+  e.rootfs = c->rootfs;
+  e.running = c->running;
+  e.image_typed = c->image_typed;
+  e.config_dir = ctx.config_dir;
+  e.seal_dir = ctx.seal_dir;
+  Decision d = Decide(e);
+  if (d.policy_digest.empty()) return ctx.Fail(d.verdict.reason);
+  d.notes.insert(d.notes.begin(), c->notes.begin(), c->notes.end());
   nlohmann::ordered_json extra;
-  extra["container"] = id;
-  extra["name"] = JsonString(*c, {"Name"});
-  extra["runtime"] = JsonString(*c, {"HostConfig", "Runtime"});
-  extra["state"] = running ? std::string("running") : JsonString(*c, {"State", "Status"});
-  if (!bundle.empty()) extra["bundle"] = bundle;
-  Emit(ctx, *img, v, a, extra);
+  extra["container"] = c->id;
+  extra["name"] = c->name;
+  extra["engine"] = c->engine;
+  extra["runtime"] = c->runtime;
+  extra["state"] = c->state;
+  if (!c->bundle.empty()) extra["bundle"] = c->bundle;
+  Emit(ctx, d, a, extra);
 }
 
 }  // namespace
@@ -157,7 +140,18 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
   auto ea = std::make_shared<CheckArgs>();
   auto* explain = app.add_subcommand(
       "explain", "Provenance and verdict of an existing container (exit 0/1/2 as check)");
-  explain->add_option("container", ea->target, "container name or ID")->required();
+  explain->add_option("container", ea->target, "container name, ID or ID prefix")->required();
+  explain
+      ->add_option("--engine", ea->engines,
+                   "docker, containerd, podman or all (repeatable; default: every engine present)")
+      ->check(CLI::IsMember({"docker", "containerd", "podman", "all"}));
+  explain->add_option("--containerd-state", ea->containerd_state,
+                      "containerd state dir (repeatable; default /run/containerd and "
+                      "/run/docker/containerd/daemon)");
+  explain->add_option("--podman-root", ea->podman_root, "containers/storage graph root")
+      ->capture_default_str();
+  explain->add_option("--podman-runroot", ea->podman_runroot, "containers/storage run root")
+      ->capture_default_str();
   explain->add_flag("--json", ea->json, "print JSON");
   explain->add_flag("--layers", ea->layers, "list every layer");
   explain->callback([&ctx, ea] { DoExplain(ctx, *ea); });

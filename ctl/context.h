@@ -17,6 +17,9 @@ enum ExitCode : int {
 /// Global options and the exit status the chosen subcommand sets.
 struct CtlContext {
   std::string config_dir;
+  /// The host-wide seal index the runtime uses (VERIFIED_SEAL_DIR, else /run/verified/seals):
+  /// explain and audit judge namespace joins against it as the runtime does.
+  std::string seal_dir;
   std::string engine = "docker";  ///< --engine for register/check/explain
   std::string podman_root;        ///< --root: Podman's graph root ("" = as podman finds it)
   std::string podman_runroot;     ///< --runroot: Podman's run root ("" = as podman finds it)

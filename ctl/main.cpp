@@ -12,11 +12,13 @@
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
+#include "verifier/seal/seal_index.h"
 
 int main(int argc, char** argv) {
   using namespace verified::ctl;
   CtlContext ctx;
   ctx.config_dir = verified::EnvOr("VERIFIED_CONFIG_DIR", verified::kDefaultConfigDir);
+  ctx.seal_dir = verified::EnvOr("VERIFIED_SEAL_DIR", verified::kDefaultSealDir);
   CLI::App app{"verifiedctl: administer the verified OCI runtime"};
   app.set_version_flag("--version", "verifiedctl 0.1.0");
   app.add_option("--config-dir", ctx.config_dir, "configuration directory")->capture_default_str();

@@ -1,21 +1,54 @@
-// The decision log: one JSON line per create decision (DESIGN.md "Quality bars").
+// The decision log: one JSON line per decision, create and exec alike (DESIGN.md "Quality
+// bars"). One record type, one serialisation; the keys are what e2e tests and operators grep.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "verifier/core/result.h"
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decision.h"
+#include "verifier/seal/seal_record.h"
 
 namespace verified::shim {
 
-/// The JSON record of a decision: time, command, container, engine, image (as shown),
-/// image_id, chain_id, verdict (allow/deny), enforced, mode, rule, reasons (failed findings,
-/// or the reason), policy_digest, elapsed_us.
-nlohmann::ordered_json DecisionRecord(const Decision& d, const std::string& command,
-                                      const std::string& container_id);
+/// One line of the decision log. Create records carry the store fields (engine, chain_id,
+/// policy_digest); exec records, decided from a seal record alone, do not.
+struct DecisionLogRecord {
+  std::string time;     ///< RFC 3339, when the record was made
+  std::string command;  ///< create, run, restore, exec
+  std::string container;
+  std::optional<std::string> engine;
+  std::string image;  ///< as shown to the user
+  std::string image_id;
+  std::optional<std::string> chain_id;
+  std::string verdict;  ///< allow / deny: what the policy says
+  bool enforced = true;
+  bool allowed = false;  ///< whether the container (or exec) goes ahead
+  std::string mode;
+  std::string rule;
+  std::vector<std::string> reasons;  ///< failed findings, or the reason
+  std::optional<std::string> policy_digest;
+  int64_t elapsed_us = 0;
+};
+
+/// The record of a create decision for `command` ("create", "run", "restore").
+DecisionLogRecord CreateDecisionRecord(const Decision& d, const std::string& command,
+                                       const std::string& container_id);
+
+/// The record of an exec into sealed container `seal`: verdict deny, allowed only in audit
+/// mode, with `reason`.
+DecisionLogRecord ExecDecisionRecord(const SealRecord& seal, bool allowed,
+                                     const std::string& reason, int64_t elapsed_us);
+
+/// The JSON of a record, keys in this order: time, command, container, engine, image,
+/// image_id, chain_id, verdict, enforced, allowed, mode, rule, reasons, policy_digest,
+/// elapsed_us (the optional ones only when set).
+nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r);
 
 /// Appends the record as one line to `path`, creating its directory (0750) when missing.
-Status AppendDecision(const std::string& path, const nlohmann::ordered_json& record);
+Status AppendDecision(const std::string& path, const DecisionLogRecord& record);
 
 }  // namespace verified::shim

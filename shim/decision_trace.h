@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decision.h"
 
 namespace verified::shim {
 

@@ -241,15 +241,6 @@ std::vector<FlagDef> SubcommandDefs(const std::string& sub) {
 
 bool IsCreatePath(const std::string& s) { return s == "create" || s == "run" || s == "restore"; }
 
-bool IsValidContainerId(const std::string& id) {
-  // runc libcontainer/factory_linux.go validateID: ^[\w+\-\.]+$ and not "." or "..".
-  if (id.empty() || id == "." || id == ".." || id.size() > 1024) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '+' || c == '-' || c == '.';
-  });
-}
-
 bool MentionsCreatePath(const std::vector<std::string>& args) {
   return std::any_of(args.begin(), args.end(),
                      [](const std::string& a) { return IsCreatePath(a); });

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/decision/runc_state.h"  // IsValidContainerId, as runc checks ids
 
 namespace verified::shim {
 
@@ -51,9 +52,6 @@ Result<RuncCommandLine> ParseRuncGlobals(const std::vector<std::string>& args);
 /// and exec. Fails with kInvalidArgument when runc would fail or when the line is ambiguous
 /// (a flag value that looks like a flag, an unknown flag, not exactly one container id).
 Result<RuncCommandLine> ParseRuncArgs(const std::vector<std::string>& args);
-
-/// True when `id` is a valid runc container id (runc's `^[\w+-\.]+$`, not "." or "..").
-bool IsValidContainerId(const std::string& id);
 
 /// True when any argument is literally a create-path subcommand name. Used when parsing
 /// fails: such a line might create a container under a grammar we do not know, so it is

@@ -16,7 +16,7 @@
 #include "shim/seal_lifecycle.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decide.h"
 
 namespace verified::shim {
 namespace {
@@ -66,34 +66,31 @@ int Exec(const std::string& runc, const std::vector<std::string>& runc_args, con
   return Refuse("verified: " + e.What(), g);
 }
 
-// The create path: decide, log the decision, then exec runc or refuse.
+// The create path: argv -> request -> decision -> log -> exec runc (recording the seal the
+// decision calls for) or refuse. Nothing here changes the verdict.
 int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSettings& settings,
                const std::string& runc, const std::vector<std::string>& runc_args) {
-  CreateRequest req;
-  req.container_id = cl.container_id;
-  req.bundle_dir = AbsoluteBundle(cl.bundle);
-  req.config_dir = own.config_dir;
-  Decision d = DecideCreate(req);
+  Decision d = Decide(CreateRequestFor(cl, own));
   if (cl.globals.debug) {
     // runc --debug: the decision's steps and times, at debug level, where runc logs.
     TraceDecision(*logging::OpenLogger("verified-runtime", LogOptionsFor(cl.globals)), d.steps);
   }
-  RefuseJoiningSealed(d, cl, req.bundle_dir, own.seal_dir);
-  RefuseSealedRestore(d, cl);
-  auto record = DecisionRecord(d, cl.subcommand, cl.container_id);
-  Status logged = AppendDecision(settings.decision_log, record);
-  std::string message = RefusalMessage(d.verdict);
-  if (d.verdict.image.empty()) {
-    message = "verified: refused container " + cl.container_id + ": " + d.verdict.reason;
-  }
+  Status logged = AppendDecision(settings.decision_log,
+                                 CreateDecisionRecord(d, cl.subcommand, cl.container_id));
   if (!logged.ok()) {
     // Every decision must leave a line; one that cannot is not taken.
     return Refuse("verified: refused container " + cl.container_id +
                       ": cannot write the decision log: " + logged.error().What(),
                   cl.globals);
   }
-  if (!d.verdict.Allowed()) return Refuse(message, cl.globals);
-  if (Status sealed = ApplySeal(d, cl, req.bundle_dir, own.seal_dir); !sealed.ok()) {
+  if (!d.verdict.Allowed()) {
+    if (d.verdict.image.empty()) {
+      return Refuse("verified: refused container " + cl.container_id + ": " + d.verdict.reason,
+                    cl.globals);
+    }
+    return Refuse(RefusalMessage(d.verdict), cl.globals);
+  }
+  if (Status sealed = ApplySeal(d, cl, own.seal_dir); !sealed.ok()) {
     return Refuse("verified: refused container " + cl.container_id +
                       ": cannot record its seal: " + sealed.error().What(),
                   cl.globals);
@@ -102,6 +99,17 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
 }
 
 }  // namespace
+
+CreateRequest CreateRequestFor(const RuncCommandLine& cl, const OwnOptions& own) {
+  CreateRequest req;
+  req.container_id = cl.container_id;
+  req.bundle_dir = AbsoluteBundle(cl.bundle);
+  req.config_dir = own.config_dir;
+  req.command = cl.subcommand;
+  req.runtime_root = cl.globals.root;
+  req.seal_dir = own.seal_dir;
+  return req;
+}
 
 int RunRuntime(const std::vector<std::string>& args) {
   auto own = ParseOwnOptions(args, EnvOr("VERIFIED_CONFIG_DIR"), EnvOr("VERIFIED_SEAL_DIR"));

@@ -6,9 +6,9 @@
 
 #include <ctime>
 
-#include "shim/ns_join_guard.h"
 #include "shim/seal_guard.h"
 #include "verifier/core/json.h"
+#include "verifier/decision/ns_join.h"
 #include "verifier/fs/dir.h"
 #include "verifier/seal/seal_index.h"
 #include "verifier/seal/seal_record.h"

@@ -2,12 +2,13 @@
 # The runtime's own log lines in runc's --log file (logrus's json and text formats, which
 # engines read back) and runc's --debug: each step of the create decision with its time, so an
 # administrator can see why a decision took what it took.
-#  1. The runtime alone on a bundle whose rootfs no engine made: with --debug the steps up to
-#     the failing one and the total are debug lines with times, and the refusal is the last
+#  1. The runtime alone on a bundle whose rootfs no engine made: with --debug every step of
+#     the decision (those after the failing one "not run") and the total are debug lines with
+#     times, and the refusal is the last
 #     line and the only error; without --debug the refusal is the only line.
 #  2. Under containerd (`ctr run --runc-binary`, its shim writes --log log.json --log-format
 #     json and never passes --debug itself, so a wrapper adds it): a registered image runs and
-#     its log shows all five steps; an unregistered one is refused with the message ctr prints,
+#     its log shows all six steps; an unregistered one is refused with the message ctr prints,
 #     debug lines notwithstanding, and the canary is never written.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/oci_image.sh"
@@ -49,7 +50,7 @@ expect_fail "$VERIFIED_RUNTIME" --config-dir "$CFG" --root "$E2E_DIR/runc-root" 
   --log-format json --debug create --bundle "$B" "e2e-$E2E_RUN_ID-direct"
 expect_contains "$LAST_OUT" "verified: refused container e2e-$E2E_RUN_ID-direct"
 expect_not_contains "$LAST_OUT" "decision step" "stderr (with --log, debug lines go to the file)"
-check_log "$LOG" policy spec mount store
+check_log "$LOG" policy spec mount store checks namespace joins
 [[ $(tail -1 "$LOG" | jq -r .level) == error \
    && $(jq -r 'select(.level == "error") | .msg' "$LOG") == "$LAST_OUT" ]] \
   && pass "the refusal is the last line, the only error, and what stderr says" \
@@ -111,7 +112,7 @@ grep -q -- "--log .*/log.json --log-format json create" "$E2E_DIR/shim-args" \
 [[ -f "$E2E_DIR/shim-$id.json" ]] || fail "no log.json copy for $id"
 # runc itself (given --debug too) appends its own lines: take ours.
 jq -c 'select(.msg | startswith("decision "))' "$E2E_DIR/shim-$id.json" > "$E2E_DIR/ours-$id.json"
-check_log "$E2E_DIR/ours-$id.json" policy spec mount store checks
+check_log "$E2E_DIR/ours-$id.json" policy spec mount store checks namespace joins
 jq -r '.msg' "$E2E_DIR/ours-$id.json" | sed 's/^/    /'
 jq -r 'select(.msg | startswith("decision step store:")) | .msg' "$E2E_DIR/shim-$id.json" \
   | grep -Eq '^decision step store: containerd image sha256:[0-9a-f]{64} \(' \
@@ -125,6 +126,6 @@ expect_fail "${RUN[@]}" docker.io/library/other:1 "$id" sh -c 'touch /canary/unr
 expect_contains "$LAST_OUT" "OCI runtime create failed: verified: refused image docker.io/library/other:1"
 expect_not_contains "$LAST_OUT" "decision step"
 expect_no_file "$E2E_DIR/canary/unregistered"
-check_log "$E2E_DIR/shim-$id.json" policy spec mount store checks
+check_log "$E2E_DIR/shim-$id.json" policy spec mount store checks namespace joins
 [[ $(tail -1 "$E2E_DIR/shim-$id.json" | jq -r '.level + " " + .msg') == "error verified: refused image docker.io/library/other:1"* ]] \
   && pass "the refusal is the last line of the shim's log.json" || fail "log.json: $(cat "$E2E_DIR/shim-$id.json")"

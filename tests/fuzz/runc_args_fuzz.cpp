@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto cl = verified::shim::ParseRuncArgs(args);
   // Invariant: a successful create-path parse always names a valid container id.
   if (cl.ok() && verified::shim::IsCreatePath(cl->subcommand) && !cl->help && !cl->globals.help &&
-      !verified::shim::IsValidContainerId(cl->container_id)) {
+      !verified::IsValidContainerId(cl->container_id)) {
     __builtin_trap();
   }
   return 0;

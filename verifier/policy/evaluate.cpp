@@ -19,12 +19,14 @@ std::string DisplayName(const ResolvedImage& image, const MatchNames& names) {
 }
 
 void RunRequirements(const std::vector<RequirementPtr>& reqs, const CheckContext& ctx,
-                     const std::string& source, Verdict& v) {
+                     const std::string& source, RuleKind kind, size_t index, Verdict& v) {
   for (const auto& req : reqs) {
     Finding f = req->Check(ctx);
     if (f.outcome == Outcome::kFail && v.decision == Action::kAllow) {
       v.decision = Action::kDeny;
       v.rule = source;
+      v.kind = kind;
+      v.rule_index = index;
       v.reason = source + " requires " + f.requirement + ": " + f.message;
     }
     v.findings.push_back(std::move(f));
@@ -131,10 +133,13 @@ Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* s
                    spec,  regs};
   if (deny.rule != nullptr) {
     v.rule = deny.rule->Describe();
+    v.kind = RuleKind::kRule;
+    v.rule_index = deny.rule->index;
     v.decision = Action::kDeny;
     v.reason = DenyReason(deny, v.image);
   } else if (chosen.rule == nullptr) {
     v.rule = "default";
+    v.kind = RuleKind::kDefault;
     v.decision = policy.default_action;
     v.reason = policy.default_action == Action::kAllow
                    ? "no rule matches; the policy default is allow"
@@ -144,12 +149,17 @@ Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* s
                          " --require registered)";
   } else {
     v.rule = chosen.rule->Describe();
+    v.kind = RuleKind::kRule;
+    v.rule_index = chosen.rule->index;
     v.decision = Action::kAllow;
     v.reason = "allowed by " + chosen.rule->Describe();
-    RunRequirements(chosen.rule->requirements, ctx, chosen.rule->Describe(), v);
+    RunRequirements(chosen.rule->requirements, ctx, chosen.rule->Describe(), RuleKind::kRule,
+                    chosen.rule->index, v);
   }
   // The baseline holds for every container, whatever decided above (even a default allow).
-  if (v.decision == Action::kAllow) RunRequirements(policy.baseline, ctx, "the host baseline", v);
+  if (v.decision == Action::kAllow) {
+    RunRequirements(policy.baseline, ctx, "the host baseline", RuleKind::kBaseline, 0, v);
+  }
   return v;
 }
 
@@ -159,6 +169,7 @@ Verdict VerdictForError(const Error& error, Mode mode, std::string image) {
   v.decision = Action::kDeny;
   v.image = std::move(image);
   v.rule = "error";
+  v.kind = RuleKind::kError;
   v.reason = error.What();
   v.findings.push_back(Fail("provenance", error.What()));
   return v;

@@ -14,6 +14,18 @@
 
 namespace verified {
 
+/// What kind of thing decided a verdict. Code branches on this, never on the display text in
+/// Verdict::rule (which the decision log and the CLI show, and which may change).
+enum class RuleKind {
+  kRule,         ///< a policy rule (Verdict::rule_index says which)
+  kDefault,      ///< the policy default (no rule matched)
+  kBaseline,     ///< a requirement of the host baseline failed
+  kError,        ///< the decision could not be made (policy, spec, store...): fail closed
+  kOthersSeal,   ///< the seal of another container (a namespace join, verifier/decision/ns_join.h)
+  kCheckOption,  ///< a `verifiedctl check --require` what-if requirement
+  kImageList,    ///< a `verifiedctl audit` whitelist or blacklist (no policy involved)
+};
+
 /// The decision for one container or image.
 struct Verdict {
   Action decision = Action::kDeny;  ///< what the policy says
@@ -21,7 +33,9 @@ struct Verdict {
   std::string image;     ///< display name: as typed, else a stored name, else the image ID
   std::string image_id;  ///< "sha256:..." when resolved
   std::string rule;      ///< the deciding rule ("rule 2 'x/*'", "default", "baseline", "error")
-  std::string reason;    ///< one sentence: why denied (or "allowed by ...")
+  RuleKind kind = RuleKind::kError;  ///< what `rule` is, for code
+  size_t rule_index = 0;             ///< kRule: the rule's 1-based position in the policy
+  std::string reason;                ///< one sentence: why denied (or "allowed by ...")
   std::vector<Finding> findings;
 
   /// True when the container may run: allowed, or denied in audit mode.

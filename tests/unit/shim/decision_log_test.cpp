@@ -21,8 +21,8 @@ TEST(DecisionLog, OneJsonLinePerDecision) {
   d.policy_digest = "sha256:p";
   d.elapsed_us = 1234;
   std::string path = tmp / "sub/dir/decisions.log";
-  ASSERT_TRUE(AppendDecision(path, DecisionRecord(d, "create", "cid")).ok());
-  ASSERT_TRUE(AppendDecision(path, DecisionRecord(d, "run", "cid2")).ok());
+  ASSERT_TRUE(AppendDecision(path, CreateDecisionRecord(d, "create", "cid")).ok());
+  ASSERT_TRUE(AppendDecision(path, CreateDecisionRecord(d, "run", "cid2")).ok());
   std::string text = testing::ReadFile(path);
   auto nl = text.find('\n');
   auto first = nlohmann::json::parse(text.substr(0, nl));
@@ -37,8 +37,41 @@ TEST(DecisionLog, OneJsonLinePerDecision) {
   EXPECT_EQ(nlohmann::json::parse(text.substr(nl + 1))["command"], "run");
 }
 
+TEST(DecisionLog, CreateRecordKeysInOrder) {
+  Decision d;
+  d.verdict.decision = Action::kAllow;
+  d.verdict.reason = "allowed by rule 1";
+  nlohmann::ordered_json j = DecisionLogJson(CreateDecisionRecord(d, "create", "c"));
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"time", "command", "container", "engine", "image", "image_id",
+                                      "chain_id", "verdict", "enforced", "allowed", "mode", "rule",
+                                      "reasons", "policy_digest", "elapsed_us"}));
+}
+
+TEST(DecisionLog, ExecRecordIsTheSameTypeWithoutStoreFields) {
+  SealRecord seal;
+  seal.container_id = "c1";
+  seal.image = "sealed:1";
+  seal.image_id = "sha256:s";
+  seal.rule = "rule 1 'sealed'";
+  seal.mode = "audit";
+  auto j = DecisionLogJson(ExecDecisionRecord(seal, true, "it runs sealed image", 7));
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"time", "command", "container", "image", "image_id",
+                                            "verdict", "enforced", "allowed", "mode", "rule",
+                                            "reasons", "elapsed_us"}));
+  EXPECT_EQ(j["command"], "exec");
+  EXPECT_EQ(j["verdict"], "deny");
+  EXPECT_EQ(j["enforced"], false);
+  EXPECT_EQ(j["allowed"], true);
+  EXPECT_EQ(j["reasons"][0], "it runs sealed image");
+}
+
 TEST(DecisionLog, UnwritableIsAnError) {
-  EXPECT_FALSE(AppendDecision("/proc/verified-cannot-write/x.log", nlohmann::ordered_json{}).ok());
+  EXPECT_FALSE(AppendDecision("/proc/verified-cannot-write/x.log", DecisionLogRecord{}).ok());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "verifier/checks/sealed.h"
+#include "verifier/decision/seal_rules.h"
 #include "verifier/seal/seal_index.h"
 
 namespace verified::shim {
@@ -49,6 +50,8 @@ class SealGuard : public ::testing::Test {
     d.verdict.rule = "rule 1 'sealed'";
     d.verdict.findings.push_back(Finding{kSealedRequirement, outcome, "ok", "", ""});
     d.rootfs = bundle_;  // stands in for the mounted rootfs
+    d.spec = std::make_shared<const Spec>(*LoadSpec(bundle_));
+    d.seal = SealIntentFor(d, "c1");
     return d;
   }
   RuncCommandLine Create(const std::string& id) {
@@ -75,7 +78,7 @@ TEST_F(SealGuard, RootDefaultsLikeRunc) {
 }
 
 TEST_F(SealGuard, SealedCreateRecordsTheSealWithItsOwnNamespaces) {
-  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), seals_).ok());
   auto rec = ReadSealRecord(root_, "c1");
   ASSERT_TRUE(rec.ok() && rec->has_value());
   EXPECT_EQ((*rec)->namespaces, (std::vector<std::string>{"pid", "mount"}));
@@ -83,21 +86,12 @@ TEST_F(SealGuard, SealedCreateRecordsTheSealWithItsOwnNamespaces) {
   // The same id created again without a seal loses the stale record.
   Decision plain;
   plain.verdict.decision = Action::kAllow;
-  ASSERT_TRUE(ApplySeal(plain, Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(plain, Create("c1"), seals_).ok());
   EXPECT_FALSE(ReadSealRecord(root_, "c1")->has_value());
 }
 
-TEST_F(SealGuard, OnlyEvaluatedAllowedSealsAreRecorded) {
-  EXPECT_TRUE(SealFor(SealedDecision(), "c").has_value());
-  EXPECT_FALSE(SealFor(SealedDecision(Mode::kEnforce, Outcome::kFail), "c").has_value());
-  auto audit = SealFor(SealedDecision(Mode::kAudit, Outcome::kFail), "c");
-  ASSERT_TRUE(audit.has_value());
-  EXPECT_EQ(audit->mode, "audit");
-  EXPECT_FALSE(SealFor(SealedDecision(Mode::kEnforce, Outcome::kNotEvaluated), "c").has_value());
-}
-
 TEST_F(SealGuard, ExecIntoSealedContainerIsRefusedAndLogged) {
-  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), seals_).ok());
   auto r = Guard(Args({"exec", "--process", "/tmp/p.json", "--detach", "c1"}));
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(*r, "verified: refused exec into container c1: it runs sealed image sealed:1 (sha256:" +
@@ -109,7 +103,7 @@ TEST_F(SealGuard, ExecIntoSealedContainerIsRefusedAndLogged) {
 
 TEST_F(SealGuard, ExecIntoUnsealedContainerAndOtherCommandsPass) {
   EXPECT_FALSE(Guard(Args({"exec", "c2", "sh"})).has_value());
-  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), seals_).ok());
   EXPECT_FALSE(Guard(Args({"exec", "c2", "sh"})).has_value());
   EXPECT_FALSE(Guard(Args({"kill", "c1", "9"})).has_value());
   EXPECT_FALSE(Guard(Args({"delete", "--force", "c1"})).has_value());
@@ -118,7 +112,7 @@ TEST_F(SealGuard, ExecIntoUnsealedContainerAndOtherCommandsPass) {
 }
 
 TEST_F(SealGuard, AuditModeLogsAndAllows) {
-  ASSERT_TRUE(ApplySeal(SealedDecision(Mode::kAudit), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(Mode::kAudit), Create("c1"), seals_).ok());
   EXPECT_FALSE(Guard(Args({"exec", "c1", "sh"})).has_value());
   EXPECT_NE(Log().find(R"("mode":"audit")"), std::string::npos);
   EXPECT_NE(Log().find(R"("allowed":true)"), std::string::npos);
@@ -132,7 +126,7 @@ TEST_F(SealGuard, UncertainExecLinesAndUntrustedRecordsAreRefused) {
   EXPECT_FALSE(Guard(bad_globals).has_value());                    // subcommand "c1", not exec
   std::vector<std::string> broken = {"--bogus-global", "exec", "c1"};
   ASSERT_TRUE(Guard(broken).has_value());
-  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), seals_).ok());
   chmod(SealRecordPath(root_, "c1").c_str(), 0646);
   auto u = Guard(Args({"exec", "c1", "sh"}));
   ASSERT_TRUE(u.has_value());
@@ -140,7 +134,7 @@ TEST_F(SealGuard, UncertainExecLinesAndUntrustedRecordsAreRefused) {
 }
 
 TEST_F(SealGuard, SealedCreateIndexesItsRootHostWide) {
-  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), bundle_, seals_).ok());
+  ASSERT_TRUE(ApplySeal(SealedDecision(), Create("c1"), seals_).ok());
   struct stat st;
   ASSERT_EQ(stat(bundle_.c_str(), &st), 0);
   std::string name =
@@ -155,82 +149,7 @@ TEST_F(SealGuard, SealedCreateIndexesItsRootHostWide) {
   EXPECT_EQ((*rec)->index_entries, (std::vector<std::string>{name}));
   // An index that others may write is refused: the create cannot be sealed.
   chmod(seals_.c_str(), 0777);
-  EXPECT_FALSE(ApplySeal(SealedDecision(), Create("c2"), bundle_, seals_).ok());
-}
-
-// Seals this process's root in the index, as if it were a sealed container's rootfs.
-void SealOurRoot(const std::string& seals, const std::string& runc_root) {
-  struct stat st;
-  ASSERT_EQ(stat(("/proc/" + std::to_string(getpid()) + "/root").c_str(), &st), 0);
-  SealEntry e;
-  e.container_id = "sealed1";
-  e.runc_root = runc_root;
-  e.image = "sealed:1";
-  e.namespaces = {"pid"};
-  e.written_at = time(nullptr);
-  ASSERT_TRUE(WriteSealEntry(seals,
-                             RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev),
-                                                   static_cast<uint64_t>(st.st_ino)}),
-                             e)
-                  .ok());
-}
-
-TEST_F(SealGuard, JoiningASealedContainersNamespaceIsAnEnforcedDeny) {
-  SealOurRoot(seals_, base_ + "/elsewhere");  // another engine's runc root
-  WriteSpec(R"([{"type":"pid","path":"/proc/)" + std::to_string(getpid()) + R"(/ns/pid"}])");
-  Decision d;
-  d.verdict.decision = Action::kAllow;
-  d.verdict.mode = Mode::kAudit;  // this container's own mode does not matter
-  RefuseJoiningSealed(d, Create("other"), bundle_, seals_);
-  EXPECT_FALSE(d.verdict.Allowed());
-  EXPECT_EQ(d.verdict.rule, "the seal of another container");
-  EXPECT_EQ(d.verdict.reason,
-            "it joins the pid namespace of container sealed1, which runs sealed image sealed:1: "
-            "a sealed container cannot be entered");
-}
-
-TEST_F(SealGuard, ASealedContainerJoiningAnotherFailsItsSeal) {
-  std::string ns = "/proc/" + std::to_string(getpid()) + "/ns/pid";
-  WriteSpec(R"([{"type":"pid","path":")" + ns + R"("},{"type":"mount"}])");
-  Decision d = SealedDecision();
-  d.spec = std::make_shared<const Spec>(*LoadSpec(bundle_));
-  RefuseJoiningSealed(d, Create("s1"), bundle_, seals_);
-  EXPECT_FALSE(d.verdict.Allowed());
-  EXPECT_EQ(d.verdict.reason.rfind("rule 1 'sealed' requires sealed: sealed image: it joins the "
-                                   "pid namespace " +
-                                       ns + " of another container",
-                                   0),
-            0u)
-      << d.verdict.reason;
-  // In audit mode the finding is recorded and the container runs.
-  Decision a = SealedDecision(Mode::kAudit);
-  RefuseJoiningSealed(a, Create("s1"), bundle_, seals_);
-  EXPECT_TRUE(a.verdict.Allowed());
-  EXPECT_EQ(a.verdict.findings.back().outcome, Outcome::kFail);
-  // The same spec for an unsealed container: nothing to refuse.
-  Decision plain;
-  plain.verdict.decision = Action::kAllow;
-  RefuseJoiningSealed(plain, Create("u1"), bundle_, seals_);
-  EXPECT_TRUE(plain.verdict.Allowed());
-}
-
-TEST_F(SealGuard, RestoreOfASealedImageIsRefused) {
-  auto restore =
-      *ParseRuncArgs(Args({"restore", "--image-path", base_ + "/img", "--bundle", bundle_, "r1"}));
-  Decision d = SealedDecision();
-  RefuseSealedRestore(d, restore);
-  EXPECT_FALSE(d.verdict.Allowed());
-  EXPECT_EQ(d.verdict.reason,
-            "rule 1 'sealed' requires sealed: sealed image: it cannot be restored from a "
-            "checkpoint: restore takes the process's code and memory from --image-path, which "
-            "no policy checked");
-  Decision c = SealedDecision();
-  RefuseSealedRestore(c, Create("r1"));  // a create of the same image is fine
-  EXPECT_TRUE(c.verdict.Allowed());
-  Decision plain;
-  plain.verdict.decision = Action::kAllow;
-  RefuseSealedRestore(plain, restore);  // an unsealed image may be restored
-  EXPECT_TRUE(plain.verdict.Allowed());
+  EXPECT_FALSE(ApplySeal(SealedDecision(), Create("c2"), seals_).ok());
 }
 
 }  // namespace

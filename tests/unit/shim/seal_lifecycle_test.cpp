@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "shim/ns_join_guard.h"
 #include "unit/support/temp_dir.h"
+#include "verifier/decision/ns_join.h"
 #include "verifier/seal/seal_index.h"
 #include "verifier/seal/seal_record.h"
 

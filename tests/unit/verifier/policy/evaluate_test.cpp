@@ -69,6 +69,8 @@ TEST_F(EvaluateTest, RegisteredTagRuns) {
   EXPECT_EQ(v.decision, Action::kAllow) << v.reason;
   EXPECT_TRUE(v.Allowed());
   EXPECT_EQ(v.rule, "rule 1 'app'");
+  EXPECT_EQ(v.kind, RuleKind::kRule);
+  EXPECT_EQ(v.rule_index, 1u);
 }
 
 TEST_F(EvaluateTest, RebuiltTagIsRefusedWithExpectedAndActualChains) {
@@ -121,6 +123,7 @@ TEST_F(EvaluateTest, UnconfirmedTypedNameIsNotUsed) {
   // decide, and this image has none, so no rule matches.
   auto v = Eval(kRegistered, Image("app:1", false, {"x"}));
   EXPECT_EQ(v.rule, "default");
+  EXPECT_EQ(v.kind, RuleKind::kDefault);
   EXPECT_EQ(v.decision, Action::kDeny);
 }
 
@@ -188,6 +191,8 @@ TEST_F(EvaluateTest, DenyOnAnotherTagWinsOverAnEarlierAllowRuleWithoutRegistered
   auto v = Eval(kAllowFineDenyEvil, Image("fine/tool:1", true, {"x"}, kBothTags));
   EXPECT_EQ(v.decision, Action::kDeny);
   EXPECT_EQ(v.rule, "rule 2 'evil/*'");
+  EXPECT_EQ(v.kind, RuleKind::kRule);
+  EXPECT_EQ(v.rule_index, 2u);
   EXPECT_NE(v.reason.find("also tagged evil/tool:1"), std::string::npos) << v.reason;
 }
 

@@ -1,4 +1,4 @@
-#include "shim/ns_join_guard.h"
+#include "verifier/decision/ns_join.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,16 +7,18 @@
 #include <cctype>
 #include <ctime>
 
-#include "shim/runc_args.h"
 #include "verifier/core/json.h"
+#include "verifier/decision/runc_state.h"
 #include "verifier/fs/dir.h"
 
-namespace verified::shim {
+namespace verified {
 namespace {
 
 // containerd internal/cri/annotations: what CRI puts in every container's spec.
 constexpr const char* kCriContainerType = "io.kubernetes.cri.container-type";
 constexpr const char* kCriSandboxId = "io.kubernetes.cri.sandbox-id";
+// How runc keeps that annotation of a sandbox in its state (libcontainer/specconv labels).
+constexpr const char* kCriSandboxLabel = "io.kubernetes.cri.container-type=sandbox";
 
 FileKey KeyOf(const struct stat& st) {
   return FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
@@ -189,7 +191,7 @@ bool JoinOwnPodSandbox(const Spec& spec, const NsJoin& join, const std::string& 
   if (!state) return false;
   // runc keeps the spec's annotations as "key=value" labels (libcontainer/specconv).
   const nlohmann::json* labels = JsonAt(state->second, {"config", "labels"});
-  std::string want = std::string(kCriContainerType) + "=sandbox";
+  const std::string want = kCriSandboxLabel;
   bool is_sandbox = labels != nullptr && labels->is_array() &&
                     std::any_of(labels->begin(), labels->end(), [&](const nlohmann::json& l) {
                       return l.is_string() && l.get<std::string>() == want;
@@ -216,4 +218,4 @@ std::optional<std::string> SealedJoinRefusal(const Spec& spec, const std::vector
   return std::nullopt;
 }
 
-}  // namespace verified::shim
+}  // namespace verified

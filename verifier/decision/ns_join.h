@@ -22,7 +22,7 @@
 #include "verifier/seal/seal_index.h"
 #include "verifier/seal/seal_record.h"
 
-namespace verified::shim {
+namespace verified {
 
 /// One linux.namespaces entry with a path: the container joins that namespace.
 struct NsJoin {
@@ -69,4 +69,4 @@ std::optional<std::string> SealedJoinRefusal(const Spec& spec, const std::vector
 /// the same namespace as its init process's.
 bool JoinOwnPodSandbox(const Spec& spec, const NsJoin& join, const std::string& runc_root);
 
-}  // namespace verified::shim
+}  // namespace verified

@@ -1,4 +1,4 @@
-#include "shim/ns_join_guard.h"
+#include "verifier/decision/ns_join.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 
 #include "unit/support/temp_dir.h"
 
-namespace verified::shim {
+namespace verified {
 namespace {
 
 FileKey KeyOf(const std::string& path) {
@@ -210,4 +210,4 @@ TEST_F(NsJoin_, ItsOwnPodSandboxIsProvenFromRuncsRecord) {
 }
 
 }  // namespace
-}  // namespace verified::shim
+}  // namespace verified

@@ -1,0 +1,273 @@
+#include "verifier/decision/decide.h"
+
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <optional>
+
+#include "verifier/bundle/mount_lookup.h"
+#include "verifier/decision/runc_state.h"
+#include "verifier/decision/seal_rules.h"
+#include "verifier/policy/policy_file.h"
+#include "verifier/registry/registration_store.h"
+#include "verifier/seal/seal_index.h"
+#include "verifier/store/stores.h"
+
+namespace verified {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Stores = std::vector<std::unique_ptr<Store>>;
+
+// Positions in Decision::steps (kDecisionStepNames).
+enum StepIndex : size_t { kPolicyStep, kSpecStep, kMountStep, kStoreStep, kChecksStep, kJoinsStep };
+
+int64_t UsSince(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count();
+}
+
+Decision Begin() {
+  Decision d;
+  for (const char* name : kDecisionStepNames) d.steps.push_back(DecisionStep{name, 0, ""});
+  return d;
+}
+
+void Record(Decision& d, StepIndex s, Clock::time_point t, std::string detail) {
+  d.steps[s].elapsed_us = UsSince(t);
+  d.steps[s].detail = std::move(detail);
+}
+
+void Finish(Decision& d, Clock::time_point start) {
+  for (auto& s : d.steps) {
+    if (s.detail.empty()) s.detail = "not run";
+  }
+  d.elapsed_us = UsSince(start);
+}
+
+std::string SealDirOr(const std::string& dir) { return dir.empty() ? kDefaultSealDir : dir; }
+
+std::string RealPathOr(const std::string& path) {
+  char buf[PATH_MAX];
+  return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
+}
+
+// Step "policy": the shared policy, or the one loaded into `owned`; nullptr after recording a
+// deny (whatever the mode: without a policy the mode is unknown too).
+const Policy* PolicyStep(Decision& d, const std::string& config_dir, const Policy* shared,
+                         std::optional<Policy>& owned) {
+  auto t = Clock::now();
+  if (shared == nullptr) {
+    auto loaded = LoadPolicy(config_dir);
+    if (!loaded.ok()) {
+      d.verdict = VerdictForError(loaded.error(), Mode::kEnforce, "");
+      Record(d, kPolicyStep, t, "cannot be used: " + loaded.error().What());
+      return nullptr;
+    }
+    owned = std::move(loaded).value();
+    shared = &*owned;
+  }
+  d.policy_digest = shared->digest;
+  Record(d, kPolicyStep, t,
+         fmt::format("digest {} ({} mode, {} rules)", shared->digest, ModeName(shared->mode),
+                     shared->rules.size()));
+  return shared;
+}
+
+std::string MountDetail(const std::vector<MountEntry>& mounts, const std::string& rootfs) {
+  const MountEntry* m = FindMountAt(mounts, rootfs);
+  if (m == nullptr) return fmt::format("{} entries, none at {}", mounts.size(), rootfs);
+  return m->fs_type + " at " + rootfs;
+}
+
+std::string ChecksDetail(const Verdict& v) {
+  return v.rule + ": " + ActionName(v.decision) + (v.mode == Mode::kAudit ? " (audit mode)" : "");
+}
+
+// Steps "store" and "checks".
+void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContext& ctx,
+                        const Stores& stores, const std::string& config_dir,
+                        const std::string& image_typed) {
+  auto t = Clock::now();
+  auto image = ResolveImage(ctx, stores);
+  if (!image.ok()) {
+    Record(d, kStoreStep, t, "not proven: " + image.error().What());
+    d.verdict = VerdictForError(image.error(), policy.mode, image_typed);
+    return;
+  }
+  d.engine = image->engine;
+  d.top_chain_id = image->TopChainId();
+  Record(d, kStoreStep, t, d.engine + " image " + image->image_id);
+  d.image = std::move(image).value();
+  t = Clock::now();
+  RegistrationStore regs(config_dir);
+  d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs);
+  Record(d, kChecksStep, t, ChecksDetail(d.verdict));
+}
+
+// Steps "spec" to "checks" for a container being created: every failure denies.
+void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
+  auto fail = [&](StepIndex s, Clock::time_point t, const Error& e) {
+    Record(d, s, t, "failed: " + e.What());
+    d.verdict = VerdictForError(e, policy.mode, "");
+  };
+  auto t = Clock::now();
+  auto spec = LoadSpec(req.bundle_dir);
+  if (!spec.ok()) return fail(kSpecStep, t, spec.error());
+  d.spec = std::make_shared<const Spec>(std::move(spec).value());
+  auto rootfs = ResolveRootPath(req.bundle_dir, *d.spec);
+  if (!rootfs.ok()) return fail(kSpecStep, t, rootfs.error());
+  d.rootfs = *rootfs;
+  Record(d, kSpecStep, t, "rootfs " + d.rootfs);
+  t = Clock::now();
+  auto mounts = req.mountinfo_path.empty() ? MountsAt(d.rootfs) : ReadMountinfo(req.mountinfo_path);
+  if (!mounts.ok()) return fail(kMountStep, t, mounts.error());
+  Record(d, kMountStep, t, MountDetail(*mounts, d.rootfs));
+  ContainerContext ctx{req.container_id, req.bundle_dir, d.spec.get(), d.rootfs, &*mounts};
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "");
+}
+
+// Step "spec" for an existing container: its bundle when there is one, else the engine's
+// rootfs; nothing here denies (the store step does, when the rootfs proves nothing).
+void ExistingSpec(Decision& d, const ExistingContainer& c) {
+  auto t = Clock::now();
+  d.rootfs = c.rootfs.empty() ? "" : RealPathOr(c.rootfs);
+  std::string detail = "no bundle (the container is not running): the engine's rootfs";
+  if (!c.bundle_dir.empty()) {
+    auto loaded = LoadSpec(c.bundle_dir);
+    if (loaded.ok()) {
+      d.spec = std::make_shared<const Spec>(std::move(loaded).value());
+      auto root = ResolveRootPath(c.bundle_dir, *d.spec);
+      if (root.ok()) {
+        d.rootfs = *root;
+        detail = c.bundle_dir + "/config.json, root.path";
+      } else {
+        d.notes.push_back("root.path of the spec: " + root.error().What());
+        detail = "root.path unusable: the engine's rootfs";
+      }
+    } else {
+      d.notes.push_back("OCI spec unreadable: " + loaded.error().What());
+      detail = "bundle unreadable: the engine's rootfs";
+    }
+  }
+  if (c.running && !d.spec) d.notes.push_back("spec requirements not evaluated (no OCI spec)");
+  Record(d, kSpecStep, t, detail + " " + (d.rootfs.empty() ? "unknown" : d.rootfs));
+}
+
+// Steps "mount" to "checks" for an existing container.
+void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c,
+                   const SharedInputs& shared) {
+  ExistingSpec(d, c);
+  auto t = Clock::now();
+  const std::vector<MountEntry>* mounts = nullptr;
+  std::vector<MountEntry> own;
+  if (!c.running) {
+    Record(d, kMountStep, t, "skipped: the container is not running (its rootfs is not mounted)");
+    d.notes.push_back("not running: the rootfs mount was not cross-checked");
+  } else if (shared.mounts != nullptr) {
+    mounts = shared.mounts;
+  } else if (auto m = ReadMountinfo(c.mountinfo_path); m.ok()) {
+    own = std::move(m).value();
+    mounts = &own;
+  } else {
+    std::string note = "mount table unreadable, rootfs cross-check skipped: " + m.error().What();
+    Record(d, kMountStep, t, note);
+    d.notes.push_back(note);
+  }
+  if (mounts != nullptr) Record(d, kMountStep, t, MountDetail(*mounts, d.rootfs));
+  if (d.rootfs.empty()) {
+    Error e = MakeError(ErrorKind::kNotFound, "the engine reports no root filesystem path");
+    d.verdict = VerdictForError(e, policy.mode, c.image_typed);
+    Record(d, kStoreStep, Clock::now(), "not proven: " + e.What());
+    return;
+  }
+  ContainerContext ctx{c.container_id, c.bundle_dir, d.spec.get(), d.rootfs, mounts};
+  if (shared.stores != nullptr) {
+    return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed);
+  }
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed);
+}
+
+void EvaluateWhatIf(const std::vector<WhatIfRequirement>& what_if, const ResolvedImage& image,
+                    const RegistrationStore& regs, Verdict& v) {
+  for (const auto& w : what_if) {
+    if (!w.requirement) continue;
+    CheckContext cc{image, nullptr, false, nullptr, nullptr, regs};
+    Finding f = w.requirement->Check(cc);
+    f.requirement += " (--require)";
+    if (f.outcome == Outcome::kFail && v.decision == Action::kAllow) {
+      v.decision = Action::kDeny;
+      v.rule = "--require " + w.name;
+      v.kind = RuleKind::kCheckOption;
+      v.rule_index = 0;
+      v.reason = "--require " + w.name + ": " + f.message;
+    }
+    v.findings.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+Decision Decide(const CreateRequest& req) {
+  auto start = Clock::now();
+  Decision d = Begin();
+  std::optional<Policy> owned;
+  if (const Policy* policy = PolicyStep(d, req.config_dir, nullptr, owned)) {
+    CreateSteps(d, *policy, req);
+  }
+  auto t = Clock::now();
+  SealRulesInput in{req.container_id,
+                    req.bundle_dir,
+                    SealDirOr(req.seal_dir),
+                    RuncStateRoot(req.runtime_root),
+                    true,
+                    req.command == "restore"};
+  Record(d, kJoinsStep, t, ApplySealRules(d, in));
+  d.seal = SealIntentFor(d, req.container_id);
+  Finish(d, start);
+  return d;
+}
+
+Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
+  auto start = Clock::now();
+  Decision d = Begin();
+  std::optional<Policy> owned;
+  if (const Policy* policy = PolicyStep(d, c.config_dir, shared.policy, owned)) {
+    ExistingSteps(d, *policy, c, shared);
+  }
+  auto t = Clock::now();
+  // The spec step already read the bundle: no second attempt here (bundle_dir "").
+  SealRulesInput in{c.container_id,          "",
+                    SealDirOr(c.seal_dir),   RuncStateRoot(c.runtime_root),
+                    !c.runtime_root.empty(), false};
+  Record(d, kJoinsStep, t, ApplySealRules(d, in));
+  d.seal = SealIntentFor(d, c.container_id);
+  Finish(d, start);
+  return d;
+}
+
+Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
+                     const std::vector<WhatIfRequirement>& what_if) {
+  auto start = Clock::now();
+  Decision d = Begin();
+  std::optional<Policy> owned;
+  const Policy* policy = PolicyStep(d, config_dir, nullptr, owned);
+  d.steps[kSpecStep].detail = "not run: an image on its own has no spec";
+  d.steps[kMountStep].detail = "not run: an image on its own has no mount";
+  d.steps[kJoinsStep].detail = "not run: an image on its own joins no namespace";
+  if (policy != nullptr) {
+    auto t = Clock::now();
+    d.engine = image.engine;
+    d.top_chain_id = image.TopChainId();
+    d.image = image;
+    Record(d, kStoreStep, t, image.engine + " image " + image.image_id + " (proven by the caller)");
+    t = Clock::now();
+    RegistrationStore regs(config_dir);
+    d.verdict = Evaluate(*policy, image, nullptr, regs);
+    EvaluateWhatIf(what_if, image, regs, d.verdict);
+    Record(d, kChecksStep, t, ChecksDetail(d.verdict));
+  }
+  Finish(d, start);
+  return d;
+}
+
+}  // namespace verified

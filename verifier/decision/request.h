@@ -1,0 +1,49 @@
+// What a decision is asked about: a container being created (the runtime, the hook) or one that
+// exists already (verifiedctl explain and audit). verifiedctl check asks about an image alone
+// (DecideImage in verifier/decision/decide.h).
+#pragma once
+
+#include <string>
+
+namespace verified {
+
+/// A container about to be created, as the runtime (or the hook) got it from its caller.
+struct CreateRequest {
+  std::string container_id;
+  std::string bundle_dir;  ///< absolute
+  std::string config_dir;
+  std::string command = "create";  ///< create | run | restore
+  /// runc's --root for this container ("" = runc's default, verifier/decision/runc_state.h):
+  /// where a pod sandbox's runc state is found for the namespace-join rules.
+  std::string runtime_root;
+  /// The host-wide seal index (verifier/seal/seal_index.h); "" = kDefaultSealDir.
+  std::string seal_dir;
+  /// Mount table to use: "" = the live kernel (statmount of root.path, else mountinfo); a
+  /// path = a mountinfo-format file (tests).
+  std::string mountinfo_path;
+};
+
+/// A container that exists already, located by its engine (ctl/container_enumerator.h). It is
+/// decided exactly as at its create, from its real bundle; what cannot be known for a container
+/// that is not running (no mount, maybe no bundle) is skipped and said in Decision::notes.
+struct ExistingContainer {
+  std::string container_id;
+  /// Its OCI bundle (holding config.json), "" when the engine keeps none (not running).
+  std::string bundle_dir;
+  /// The root filesystem as the engine records it: used when there is no readable bundle.
+  std::string rootfs;
+  /// Running: the rootfs is mounted and cross-checked against the mount table. Otherwise the
+  /// mount cross-check is skipped (and said).
+  bool running = false;
+  /// The image as the engine recorded it when typed ("" = unknown): shown when the image
+  /// cannot be proven.
+  std::string image_typed;
+  std::string config_dir;
+  /// runc's --root the container was created under; "" = unknown: the pod-sandbox exception of
+  /// the namespace-join rules cannot then be proven, so rule 2 is skipped (and said).
+  std::string runtime_root;
+  std::string seal_dir;  ///< "" = kDefaultSealDir
+  std::string mountinfo_path = "/proc/self/mountinfo";
+};
+
+}  // namespace verified
