@@ -8,7 +8,7 @@
 #include <string>
 
 #include "hooks/hook_state.h"
-#include "verifier/policy/decide.h"
+#include "verifier/decision/decide.h"
 
 namespace verified::hook {
 
@@ -17,12 +17,13 @@ namespace verified::hook {
 struct HookSettings {
   std::string config_dir;
   std::string seal_dir;
+  bool debug = false;  ///< --debug: trace the decision's steps on stderr
 };
 
-/// The create decision for the container the runtime described in `state`: its id and bundle,
-/// with the policy and registrations of `settings.config_dir`, then the wrapper's guards of
-/// sealed containers (a join of a sealed container's namespaces is refused; a sealed image
-/// needs verified-runtime, hook_seal.h) against the index in `settings.seal_dir`. The
+/// The create decision for the container the runtime described in `state`: verified::Decide
+/// (verifier/decision/decide.h) on its id and bundle, with the policy and registrations of
+/// `settings.config_dir` and the seal index in `settings.seal_dir`, as a caller that never
+/// sees `exec` (CreateRequest::sees_exec: a sealed image needs verified-runtime). The
 /// state's annotations are not passed on: the decision proves the image from config.json, the
 /// engine's storage and the mount table. Never fails: an error is a deny verdict naming it
 /// (or an audit-mode allow).

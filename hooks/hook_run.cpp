@@ -1,8 +1,12 @@
 #include "hooks/hook_run.h"
 
+#include <chrono>
+
 #include "hooks/hook_decide.h"
 #include "hooks/hook_state.h"
 #include "shim/decision_log.h"
+#include "shim/decision_trace.h"
+#include "shim/logrus_format.h"
 #include "shim/own_options.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/fs/dir.h"
@@ -19,7 +23,11 @@ int Refuse(std::ostream& err, const std::string& message) {
 // The hook takes the runtime's own options so that one hooks.d line can name the same config
 // and seal dirs as the runtime's; --runc means nothing here and anything else is a typo that
 // must not silently fall back to the default config dir.
-Result<HookSettings> ParseHookArgs(const std::vector<std::string>& args, const HookEnv& env) {
+Result<HookSettings> ParseHookArgs(std::vector<std::string> args, const HookEnv& env) {
+  // --debug (first, as runc's global flag): the decision's steps with their times on stderr,
+  // where runc and Podman show a hook's output.
+  bool debug = !args.empty() && args.front() == "--debug";
+  if (debug) args.erase(args.begin());
   VERIFIED_ASSIGN_OR_RETURN(shim::OwnOptions own,
                             shim::ParseOwnOptions(args, env.config_dir, env.seal_dir));
   if (!own.runc.empty()) {
@@ -27,11 +35,11 @@ Result<HookSettings> ParseHookArgs(const std::vector<std::string>& args, const H
   }
   if (own.consumed != args.size()) {
     return MakeError(ErrorKind::kInvalidArgument,
-                     "unexpected argument \"{}\" (usage: verified-hook [--config-dir DIR] "
-                     "[--seal-dir DIR], the OCI state on stdin)",
+                     "unexpected argument \"{}\" (usage: verified-hook [--debug] [--config-dir "
+                     "DIR] [--seal-dir DIR], the OCI state on stdin)",
                      args[own.consumed]);
   }
-  return HookSettings{own.config_dir, own.seal_dir};
+  return HookSettings{own.config_dir, own.seal_dir, debug};
 }
 
 }  // namespace
@@ -51,8 +59,15 @@ int RunHook(const std::vector<std::string>& args, const HookEnv& env, int state_
                            ": cannot use the runtime settings: " + runtime.error().What());
   }
   Decision d = DecideForHook(*state, *settings);
-  Status logged =
-      shim::AppendDecision(runtime->decision_log, shim::DecisionRecord(d, kHookCommand, state->id));
+  if (settings->debug) {
+    // logrus text lines, as the runtime writes its --debug trace (shim/decision_trace.h).
+    for (const auto& line : shim::DecisionTraceLines(d.steps)) {
+      err << logging::FormatLogrusLine(logging::LogLevel::kDebug, line,
+                                       std::chrono::system_clock::now(), logging::LogFormat::kText);
+    }
+  }
+  Status logged = shim::AppendDecision(runtime->decision_log,
+                                       shim::CreateDecisionRecord(d, kHookCommand, state->id));
   if (!logged.ok()) {
     // As in the runtime: a decision that leaves no line is not taken.
     return Refuse(err, "verified: refused container " + state->id +

@@ -11,20 +11,13 @@
 #include <vector>
 
 #include "hooks/hook_run.h"
-
-namespace {
-
-std::string GetEnv(const char* name) {
-  const char* v = getenv(name);
-  return v == nullptr ? std::string() : std::string(v);
-}
-
-}  // namespace
+#include "verifier/core/env.h"
 
 int main(int argc, char** argv) {
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
-    verified::hook::HookEnv env{GetEnv("VERIFIED_CONFIG_DIR"), GetEnv("VERIFIED_SEAL_DIR")};
+    verified::hook::HookEnv env{verified::EnvOr("VERIFIED_CONFIG_DIR"),
+                                verified::EnvOr("VERIFIED_SEAL_DIR")};
     return verified::hook::RunHook(args, env, STDIN_FILENO, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "verified: refused: the hook failed: " << e.what() << "\n";

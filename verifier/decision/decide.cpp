@@ -220,7 +220,8 @@ Decision Decide(const CreateRequest& req) {
                     SealDirOr(req.seal_dir),
                     RuncStateRoot(req.runtime_root),
                     true,
-                    req.command == "restore"};
+                    req.command == "restore",
+                    req.sees_exec};
   Record(d, kJoinsStep, t, ApplySealRules(d, in));
   d.seal = SealIntentFor(d, req.container_id);
   Finish(d, start);

@@ -21,6 +21,11 @@ struct CreateRequest {
   /// Mount table to use: "" = the live kernel (statmount of root.path, else mountinfo); a
   /// path = a mountinfo-format file (tests).
   std::string mountinfo_path;
+  /// False when the caller will never see an `exec` into the container (verified-hook: no
+  /// runtime calls a hook on exec). An enforced seal then needs the entry verified-runtime
+  /// wrote for this container in the seal index (it created the container and will refuse its
+  /// execs); without one the container fails its `sealed` requirement.
+  bool sees_exec = true;
 };
 
 /// A container that exists already, located by its engine (ctl/container_enumerator.h). It is

@@ -1,10 +1,13 @@
 #include "verifier/decision/seal_rules.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <memory>
 
 #include "verifier/checks/sealed.h"
 #include "verifier/decision/ns_join.h"
+#include "verifier/seal/seal_index.h"
 
 namespace verified {
 namespace {
@@ -54,6 +57,35 @@ std::string JudgeJoins(Decision& d, const Spec& spec, const SealRulesInput& in) 
   return detail + ", all allowed for a sealed container";
 }
 
+// Why verified-runtime did not record this container's seal ("" when it did). The key is the
+// one the wrapper writes before runc runs (shim/seal_guard.cpp ApplySeal): root.path's
+// identity; the runtime then runs the hook for the same container, which finds it.
+std::string MissingWrapperSeal(const Decision& d, const std::string& container_id,
+                               const std::string& seal_dir) {
+  struct stat st;
+  if (d.rootfs.empty() || stat(d.rootfs.c_str(), &st) != 0) {
+    return "cannot stat the container's root '" + d.rootfs + "'";
+  }
+  std::string name =
+      RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+  auto entry = ReadSealEntry(seal_dir, name);
+  if (!entry.ok()) return "cannot read the seal index: " + entry.error().What();
+  if (*entry && (*entry)->container_id == container_id) return "";
+  return "sealed image: only verified-runtime can refuse exec into it, and it is not the "
+         "runtime creating this container (verified-hook cannot see exec): run it with "
+         "--runtime verified";
+}
+
+// The hook's seal rule (seal_rules.h): returns the step detail, "" when it does not apply.
+std::string RequireWrapperSeal(Decision& d, const SealRulesInput& in) {
+  const Verdict& v = d.verdict;
+  if (in.sees_exec || !v.Allowed() || v.mode != Mode::kEnforce || !SealEvaluated(v)) return "";
+  std::string missing = MissingWrapperSeal(d, in.container_id, in.seal_dir);
+  if (missing.empty()) return "; seal recorded by verified-runtime";
+  FailOwnSeal(d, missing);
+  return "; " + missing;
+}
+
 }  // namespace
 
 bool SealEvaluated(const Verdict& v) {
@@ -84,7 +116,7 @@ std::string ApplySealRules(Decision& d, const SealRulesInput& in) {
                 "process's code and memory from --image-path, which no policy checked");
     detail += "; restore of a sealed image refused";
   }
-  return detail;
+  return detail + RequireWrapperSeal(d, in);
 }
 
 std::optional<SealIntent> SealIntentFor(const Decision& d, const std::string& container_id) {

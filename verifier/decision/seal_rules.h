@@ -18,6 +18,7 @@ struct SealRulesInput {
   std::string runtime_root;     ///< runc's state root (for the own-pod-sandbox exception)
   bool judge_own_joins = true;  ///< false: rule 2 skipped (runc root unknown), and said
   bool restore = false;         ///< the command is `restore`
+  bool sees_exec = true;        ///< false: an enforced seal needs verified-runtime's entry
 };
 
 /// True when a `sealed` requirement was evaluated for the verdict (passed or failed).
@@ -31,7 +32,11 @@ bool SealEvaluated(const Verdict& v);
 /// as its rule says; judged even when already refused, so that the log lists every reason).
 /// Restore: a container its rule seals fails its `sealed` requirement (runc would take the
 /// process's code and memory from --image-path, which no policy checked). Nothing is read for
-/// a spec that joins no namespace.
+/// a spec that joins no namespace. Without `sees_exec` (the OCI hook): an allowed container its
+/// rule seals in enforce mode fails its `sealed` requirement unless the seal index holds the
+/// rootfs entry verified-runtime wrote for this container id (same root.path identity), since
+/// only the runtime wrapper can refuse `exec` into it; an index entry that cannot be read or
+/// trusted fails it too.
 std::string ApplySealRules(Decision& d, const SealRulesInput& in);
 
 /// The seal `d` calls for: set when the container may run and a `sealed` requirement was

@@ -73,6 +73,26 @@ TEST_F(HookRunTest, DeniedDecisionExitsNonZeroLogsAndPrintsTheReason) {
   EXPECT_NE(log.find(R"("allowed":false)"), std::string::npos) << log;
 }
 
+TEST_F(HookRunTest, DebugTracesEveryDecisionStepBeforeTheRefusal) {
+  WriteFile(tmp_ / "cfg/policy.json", R"({"default":"deny"})");
+  EXPECT_EQ(Run(State(), {"--debug", "--config-dir", tmp_ / "cfg"}), 1);
+  std::string out = err_.str();
+  size_t at = 0;
+  for (const char* step : {"policy", "spec", "mount", "store", "checks", "namespace joins"}) {
+    size_t next = out.find(std::string("level=debug msg=\"decision step ") + step + ":", at);
+    ASSERT_NE(next, std::string::npos) << step << " in: " << out;
+    at = next;
+  }
+  EXPECT_NE(out.find("decision total: "), std::string::npos) << out;
+  EXPECT_NE(out.find("verified: refused container c1: "), std::string::npos) << out;
+}
+
+TEST_F(HookRunTest, WithoutDebugOnlyTheRefusalIsPrinted) {
+  WriteFile(tmp_ / "cfg/policy.json", R"({"default":"deny"})");
+  EXPECT_EQ(Run(State()), 1);
+  EXPECT_EQ(err_.str().find("decision step"), std::string::npos) << err_.str();
+}
+
 TEST_F(HookRunTest, MissingPolicyIsARefusal) {
   EXPECT_EQ(Run(State()), 1);
   EXPECT_NE(err_.str().find("policy"), std::string::npos) << err_.str();

@@ -1,18 +1,17 @@
-#include "hooks/hook_seal.h"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include "unit/support/temp_dir.h"
 #include "verifier/checks/requirement.h"
+#include "verifier/decision/seal_rules.h"
 #include "verifier/seal/seal_index.h"
 
-namespace verified::hook {
+namespace verified {
 namespace {
 
-class HookSealTest : public ::testing::Test {
+class SealWrapperTest : public ::testing::Test {
  protected:
-  HookSealTest() {
+  SealWrapperTest() {
     testing::MakeDir(tmp_ / "rootfs");
     d_.rootfs = tmp_ / "rootfs";
     d_.verdict.decision = Action::kAllow;
@@ -36,12 +35,18 @@ class HookSealTest : public ::testing::Test {
     ASSERT_TRUE(WriteSealEntry(tmp_ / "seals", name, e).ok());
   }
 
+  // The seal rules as the hook asks for them: a caller that never sees exec.
+  std::string Apply(Decision& d, const std::string& id, bool sees_exec = false) {
+    SealRulesInput in{id, "", tmp_ / "seals", "/run/runc", true, false, sees_exec};
+    return ApplySealRules(d, in);
+  }
+
   testing::TempDir tmp_;
   Decision d_;
 };
 
-TEST_F(HookSealTest, SealedWithoutTheWrapperIsRefused) {
-  RequireWrapperForSeal(d_, "c1", tmp_ / "seals");
+TEST_F(SealWrapperTest, SealedWithoutTheWrapperIsRefused) {
+  Apply(d_, "c1");
   EXPECT_FALSE(d_.verdict.Allowed());
   EXPECT_NE(d_.verdict.reason.find("requires sealed: sealed image: only verified-runtime"),
             std::string::npos)
@@ -49,42 +54,47 @@ TEST_F(HookSealTest, SealedWithoutTheWrapperIsRefused) {
   EXPECT_EQ(d_.verdict.findings.back().outcome, Outcome::kFail);
 }
 
-TEST_F(HookSealTest, SealedByTheWrapperForThisContainerRuns) {
-  WrapperSeals("c1");
-  RequireWrapperForSeal(d_, "c1", tmp_ / "seals");
+TEST_F(SealWrapperTest, TheRuntimeItselfNeedsNoEntry) {
+  Apply(d_, "c1", /*sees_exec=*/true);
   EXPECT_TRUE(d_.verdict.Allowed()) << d_.verdict.reason;
 }
 
-TEST_F(HookSealTest, AnotherContainersEntryDoesNotCount) {
+TEST_F(SealWrapperTest, SealedByTheWrapperForThisContainerRuns) {
+  WrapperSeals("c1");
+  Apply(d_, "c1");
+  EXPECT_TRUE(d_.verdict.Allowed()) << d_.verdict.reason;
+}
+
+TEST_F(SealWrapperTest, AnotherContainersEntryDoesNotCount) {
   WrapperSeals("c0");
-  RequireWrapperForSeal(d_, "c1", tmp_ / "seals");
+  Apply(d_, "c1");
   EXPECT_FALSE(d_.verdict.Allowed());
 }
 
-TEST_F(HookSealTest, UntrustedIndexRefuses) {
+TEST_F(SealWrapperTest, UntrustedIndexRefuses) {
   WrapperSeals("c1");
   ASSERT_EQ(chmod((tmp_ / "seals").c_str(), 0777), 0);
-  RequireWrapperForSeal(d_, "c1", tmp_ / "seals");
+  Apply(d_, "c1");
   EXPECT_FALSE(d_.verdict.Allowed());
   EXPECT_NE(d_.verdict.reason.find("cannot read the seal index"), std::string::npos)
       << d_.verdict.reason;
 }
 
-TEST_F(HookSealTest, UnsealedAuditAndRefusedDecisionsAreLeftAlone) {
+TEST_F(SealWrapperTest, UnsealedAuditAndRefusedDecisionsAreLeftAlone) {
   Decision unsealed = d_;
   unsealed.verdict.findings.clear();
-  RequireWrapperForSeal(unsealed, "c1", tmp_ / "seals");
+  Apply(unsealed, "c1");
   EXPECT_TRUE(unsealed.verdict.Allowed());
   Decision audit = d_;
   audit.verdict.mode = Mode::kAudit;
-  RequireWrapperForSeal(audit, "c1", tmp_ / "seals");
+  Apply(audit, "c1");
   EXPECT_EQ(audit.verdict.decision, Action::kAllow);
   Decision refused = d_;
   refused.verdict.decision = Action::kDeny;
   refused.verdict.reason = "no";
-  RequireWrapperForSeal(refused, "c1", tmp_ / "seals");
+  Apply(refused, "c1");
   EXPECT_EQ(refused.verdict.reason, "no");
 }
 
 }  // namespace
-}  // namespace verified::hook
+}  // namespace verified
