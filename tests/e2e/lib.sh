@@ -131,6 +131,14 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$dir/c.sock"
 [ttrpc]
   address = "$dir/c.sock.ttrpc"
+# No scheduled garbage collection: re-importing a tag (the tests' tamper step) leaves the old
+# image's snapshots unreferenced for a moment while the new image is unpacked on top of the
+# layers they share, and a collection in that window removes the parent being built on ("ctr:
+# failed to prepare extraction snapshot ... parent snapshot ... does not exist", seen in e2e).
+[plugins."io.containerd.gc.v1.scheduler"]
+  mutation_threshold = 1000000000
+  deletion_threshold = 0
+  startup_delay = "24h"
 TOML
   containerd --config "$dir/config.toml" > "$dir/containerd.log" 2>&1 &
   E2E_PIDS+=($!)
