@@ -6,7 +6,7 @@
 #include "ctl/audit_report.h"
 #include "ctl/audit_run.h"
 #include "ctl/container_finder.h"
-#include "verifier/core/env.h"
+#include "ctl/engine_options.h"
 #include "verifier/policy/policy_file.h"
 
 namespace verified::ctl {
@@ -18,22 +18,11 @@ struct AuditArgs {
   std::string format = "table";
   bool layers = false;
   bool all = false;
-  std::vector<std::string> engines;
-  std::vector<std::string> containerd_state;
-  std::string podman_root = "/var/lib/containers/storage";
-  std::string podman_runroot = "/run/containers/storage";
-  int workers = 4;
+  EngineSelection where;  ///< engines to ask, and --workers
 };
 
 std::vector<std::unique_ptr<ContainerEnumerator>> Enumerators(const AuditArgs& a) {
-  EngineSelection sel;
-  sel.engines = a.engines;
-  sel.docker_host = EnvOr("DOCKER_HOST");
-  sel.containerd_state = a.containerd_state;
-  sel.podman_root = a.podman_root;
-  sel.podman_runroot = a.podman_runroot;
-  sel.workers = a.workers;
-  return MakeEnumerators(sel);
+  return MakeEnumerators(WithDockerHost(a.where));
 }
 
 // Lists every engine's containers; the first engine to report an id keeps it.
@@ -66,7 +55,7 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
   settings.config_dir = ctx.config_dir;
   settings.seal_dir = ctx.seal_dir;
   settings.layers = a.layers;
-  settings.workers = a.workers;
+  settings.workers = a.where.workers;
   Policy policy;
   ImageList list;
   if (a.mode == "policy") {
@@ -121,16 +110,8 @@ void AddAuditCommand(CLI::App& app, CtlContext& ctx) {
       ->capture_default_str();
   cmd->add_flag("--layers", a->layers, "show each image's layers (diffID, chainID, size)");
   cmd->add_flag("--all", a->all, "include containers that are not running");
-  cmd->add_option("--engine", a->engines, "docker, containerd, podman or all (repeatable)")
-      ->check(CLI::IsMember({"docker", "containerd", "podman", "all"}));
-  cmd->add_option("--containerd-state", a->containerd_state,
-                  "containerd state dir (repeatable; default /run/containerd and "
-                  "/run/docker/containerd/daemon)");
-  cmd->add_option("--podman-root", a->podman_root, "containers/storage graph root")
-      ->capture_default_str();
-  cmd->add_option("--podman-runroot", a->podman_runroot, "containers/storage run root")
-      ->capture_default_str();
-  cmd->add_option("--workers", a->workers, "parallel connections and resolutions")
+  AddEngineOptions(*cmd, a->where);
+  cmd->add_option("--workers", a->where.workers, "parallel connections and resolutions")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
   cmd->callback([&ctx, a] { DoAudit(ctx, *a); });

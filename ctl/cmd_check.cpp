@@ -5,11 +5,11 @@
 #include <memory>
 
 #include "ctl/container_finder.h"
+#include "ctl/engine_options.h"
 #include "ctl/image_source.h"
 #include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
 #include "verifier/checks/catalog.h"
-#include "verifier/core/env.h"
 #include "verifier/decision/decide.h"
 
 namespace verified::ctl {
@@ -23,10 +23,7 @@ struct CheckArgs {
   bool layers = false;
   std::vector<std::string> require;  // check: extra requirements to evaluate on the image
   // explain: where to look for the container (as audit's options).
-  std::vector<std::string> engines;
-  std::vector<std::string> containerd_state;
-  std::string podman_root = "/var/lib/containers/storage";
-  std::string podman_runroot = "/run/containers/storage";
+  EngineSelection where;
 };
 
 nlohmann::ordered_json StepsJson(const Decision& d) {
@@ -91,13 +88,7 @@ void DoCheck(CtlContext& ctx, const CheckArgs& a) {
 // explain: the runtime's decision for an existing container of any engine, on its real bundle
 // (Decide on an ExistingContainer): what the runtime would decide if it were created now.
 void DoExplain(CtlContext& ctx, const CheckArgs& a) {
-  EngineSelection sel;
-  sel.engines = a.engines;
-  sel.docker_host = EnvOr("DOCKER_HOST");
-  sel.containerd_state = a.containerd_state;
-  sel.podman_root = a.podman_root;
-  sel.podman_runroot = a.podman_runroot;
-  auto c = FindContainer(MakeEnumerators(sel), a.target);
+  auto c = FindContainer(MakeEnumerators(WithDockerHost(a.where)), a.target);
   if (!c.ok()) return ctx.Fail(std::move(c).error());
   ExistingContainer e;
   e.container_id = c->id;
@@ -141,17 +132,7 @@ void AddCheckCommands(CLI::App& app, CtlContext& ctx) {
   auto* explain = app.add_subcommand(
       "explain", "Provenance and verdict of an existing container (exit 0/1/2 as check)");
   explain->add_option("container", ea->target, "container name, ID or ID prefix")->required();
-  explain
-      ->add_option("--engine", ea->engines,
-                   "docker, containerd, podman or all (repeatable; default: every engine present)")
-      ->check(CLI::IsMember({"docker", "containerd", "podman", "all"}));
-  explain->add_option("--containerd-state", ea->containerd_state,
-                      "containerd state dir (repeatable; default /run/containerd and "
-                      "/run/docker/containerd/daemon)");
-  explain->add_option("--podman-root", ea->podman_root, "containers/storage graph root")
-      ->capture_default_str();
-  explain->add_option("--podman-runroot", ea->podman_runroot, "containers/storage run root")
-      ->capture_default_str();
+  AddEngineOptions(*explain, ea->where);
   explain->add_flag("--json", ea->json, "print JSON");
   explain->add_flag("--layers", ea->layers, "list every layer");
   explain->callback([&ctx, ea] { DoExplain(ctx, *ea); });
