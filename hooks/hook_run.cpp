@@ -8,6 +8,7 @@
 #include "shim/decision_trace.h"
 #include "shim/logrus_format.h"
 #include "shim/own_options.h"
+#include "shim/refusal.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/fs/dir.h"
 
@@ -74,10 +75,7 @@ int RunHook(const std::vector<std::string>& args, const HookEnv& env, int state_
                            ": cannot write the decision log: " + logged.error().What());
   }
   if (d.verdict.Allowed()) return 0;
-  if (d.verdict.image.empty()) {
-    return Refuse(err, "verified: refused container " + state->id + ": " + d.verdict.reason);
-  }
-  return Refuse(err, RefusalMessage(d.verdict));
+  return Refuse(err, shim::CreateRefusalMessage(d, state->id));
 }
 
 }  // namespace verified::hook

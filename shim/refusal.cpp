@@ -10,6 +10,13 @@ namespace verified::shim {
 
 std::string Rfc3339Now() { return logging::Rfc3339Nano(std::chrono::system_clock::now()); }
 
+std::string CreateRefusalMessage(const Decision& d, const std::string& container_id) {
+  if (d.verdict.image.empty()) {
+    return "verified: refused container " + container_id + ": " + d.verdict.reason;
+  }
+  return RefusalMessage(d.verdict);
+}
+
 std::string SanitizeForDockerCli(const std::string& message) {
   // docker/cli cli/command/container/run.go turns these substrings into exit 127 / 126 and
   // hides our message behind "command not found"-style errors.

@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "verifier/decision/decision.h"
+
 namespace verified::shim {
 
 /// Current time as RFC 3339 in UTC with nanoseconds ("2026-11-22T05:24:27.123456789Z"), the
@@ -18,6 +20,11 @@ std::string Rfc3339Now();
 /// Replaces the phrases the docker CLI maps to exit codes 126/127 ("no such file or
 /// directory", "executable file not found", "permission denied"), case-insensitively.
 std::string SanitizeForDockerCli(const std::string& message);
+
+/// The message for a refused create decision of `container_id`: the verdict's refusal
+/// (verifier/policy/evaluate.h RefusalMessage) when an image was named, else "verified: refused
+/// container <id>: <reason>". Shared by the runtime and the hook so both say the same.
+std::string CreateRefusalMessage(const Decision& d, const std::string& container_id);
 
 /// Logs the sanitized message at error level to `log`: one line in the --log file (logging.h:
 /// logrus's json or text format, O_APPEND) and the bare message on stderr. Write failures are

@@ -83,13 +83,7 @@ int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSe
                       ": cannot write the decision log: " + logged.error().What(),
                   cl.globals);
   }
-  if (!d.verdict.Allowed()) {
-    if (d.verdict.image.empty()) {
-      return Refuse("verified: refused container " + cl.container_id + ": " + d.verdict.reason,
-                    cl.globals);
-    }
-    return Refuse(RefusalMessage(d.verdict), cl.globals);
-  }
+  if (!d.verdict.Allowed()) return Refuse(CreateRefusalMessage(d, cl.container_id), cl.globals);
   if (Status sealed = ApplySeal(d, cl, own.seal_dir); !sealed.ok()) {
     return Refuse("verified: refused container " + cl.container_id +
                       ": cannot record its seal: " + sealed.error().What(),
