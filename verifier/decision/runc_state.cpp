@@ -3,14 +3,15 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
+
+#include "verifier/core/env.h"
 
 namespace verified {
 
 std::string RuncStateRoot(const std::string& root_flag) {
   if (!root_flag.empty()) return root_flag;
-  const char* xdg = getenv("XDG_RUNTIME_DIR");
-  if (geteuid() != 0 && xdg != nullptr && *xdg != '\0') return std::string(xdg) + "/runc";
+  std::string xdg = EnvOr("XDG_RUNTIME_DIR");
+  if (geteuid() != 0 && !xdg.empty()) return xdg + "/runc";
   return "/run/runc";
 }
 
