@@ -22,6 +22,15 @@ TEST(PublicKey, ParsesCosignPubAsIs) {
             std::string::npos);
 }
 
+TEST(PublicKey, AcceptsCrlfLinesAndSurroundingWhitespace) {
+  std::string pem = SignatureFixture("cosign/cosign.pub");
+  std::string crlf;
+  for (char c : pem) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  auto key = PublicKey::Parse("\n  " + crlf + "\n\n", "crlf");
+  ASSERT_TRUE(key.ok()) << key.error().What();
+  EXPECT_EQ(key->fingerprint(), "c87a79018f346cc02482448b77296b0bea143ef2ccab99b04776fb0f638f301f");
+}
+
 TEST(PublicKey, AcceptsEachKeyTypeAsPemAndDer) {
   const std::pair<const char*, KeyType> kinds[] = {{"P-256", KeyType::kEcdsaP256},
                                                    {"P-384", KeyType::kEcdsaP384},
