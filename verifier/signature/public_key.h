@@ -11,6 +11,11 @@
 //   ECDSA P-384: ECDSA with SHA-384, ASN.1 DER signature    (PKIX_ECDSA_P384_SHA_384)
 //   RSA:         RSASSA-PKCS1-v1_5 with SHA-256             (PKIX_RSA_PKCS1V15_*_SHA256)
 //   Ed25519:     pure Ed25519 over the message, 64 bytes    (PKIX_ED25519)
+// This is what cosign's own signer uses (pkg/cosign/keys.go LoadPrivateKey ->
+// signature.LoadDefaultSignerVerifier), except for Ed25519: cosign signs with Ed25519ph by
+// default (GetDefaultLoadOptions, "the only available option for hashedrekord entries"), which
+// OpenSSL 3.0 cannot verify (Ed25519ph arrived in OpenSSL 3.2), so only pure Ed25519
+// signatures (older cosign, sigstore bundles with PKIX_ED25519, openssl pkeyutl) verify here.
 // RSA-PSS is not accepted: `cosign verify --key` loads an RSA public key with
 // signature.LoadVerifier, which gives a PKCS#1 v1.5 verifier, so a PSS signature would not be
 // accepted by cosign either; one scheme per key type leaves nothing to negotiate.
