@@ -11,8 +11,9 @@ namespace verified::signature {
 
 /// A freshly generated key pair.
 struct KeyPair {
-  std::string
-      private_pem;  ///< unencrypted PKCS#8 "PRIVATE KEY" PEM (openssl/cosign sign-blob read it)
+  /// Unencrypted PKCS#8 "PRIVATE KEY" PEM: `openssl dgst -sign` reads it as is, and
+  /// `cosign import-key-pair --key FILE` turns it into cosign's encrypted key format.
+  std::string private_pem;
   PublicKey public_key;  ///< named `name`
 };
 
