@@ -7,6 +7,7 @@
 #include "ctl/cmd_containerd.h"
 #include "ctl/cmd_install.h"
 #include "ctl/cmd_install_cstorage.h"
+#include "ctl/cmd_key.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
 #include "ctl/context.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   AddContainersStorageInstallCommands(app, ctx);
   AddContainerdCommands(app, ctx);
   AddAuditCommand(app, ctx);
+  AddKeyCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

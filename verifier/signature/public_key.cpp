@@ -1,0 +1,264 @@
+#include "verifier/signature/public_key.h"
+
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "verifier/crypto/sha256.h"
+#include "verifier/signature/strict_base64.h"
+
+namespace verified::signature {
+namespace {
+
+constexpr std::string_view kBegin = "-----BEGIN PUBLIC KEY-----";
+constexpr std::string_view kEnd = "-----END PUBLIC KEY-----";
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;
+
+// Failed parses and verifications leave entries on OpenSSL's thread-local error queue; they
+// are reported through Result, so the queue is emptied for whoever calls OpenSSL next.
+struct ClearOpensslErrors {
+  ~ClearOpensslErrors() { ERR_clear_error(); }
+};
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// The DER inside the single PEM block that `text` (already trimmed) must be.
+Result<std::string> PemBody(std::string_view text, std::string_view name) {
+  if (text.substr(0, kBegin.size()) != kBegin) {
+    if (text.substr(0, 11) == "-----BEGIN ") {
+      auto eol = text.find('\n');
+      return MakeError(ErrorKind::kParse, "key {}: PEM block '{}' is not a 'PUBLIC KEY'", name,
+                       Trim(text.substr(0, eol)));
+    }
+    return MakeError(ErrorKind::kParse,
+                     "key {}: not a PEM 'PUBLIC KEY' block (the file must hold only the block)",
+                     name);
+  }
+  auto end = text.find(kEnd);
+  if (end == std::string_view::npos) {
+    return MakeError(ErrorKind::kParse, "key {}: PEM block has no '{}' line", name, kEnd);
+  }
+  if (text.find("-----BEGIN", kBegin.size()) != std::string_view::npos) {
+    return MakeError(ErrorKind::kParse, "key {}: more than one PEM block", name);
+  }
+  if (end + kEnd.size() != text.size()) {
+    return MakeError(ErrorKind::kParse, "key {}: bytes after the PEM block", name);
+  }
+  // Line breaks separate the base64 lines; anything else (PEM headers, spaces) is refused by
+  // the strict decoder.
+  std::string b64;
+  for (char c : text.substr(kBegin.size(), end - kBegin.size())) {
+    if (c != '\n' && c != '\r') b64 += c;
+  }
+  return DecodeBase64Strict(b64, fmt::format("key {}: PEM body", name), kMaxPublicKeyFileBytes);
+}
+
+Result<KeyType> Classify(EVP_PKEY* pkey, std::string_view name, int* bits) {
+  *bits = EVP_PKEY_get_bits(pkey);
+  switch (EVP_PKEY_get_base_id(pkey)) {
+    case EVP_PKEY_EC: {
+      char group[64] = {0};
+      size_t len = 0;
+      if (EVP_PKEY_get_group_name(pkey, group, sizeof(group), &len) != 1) {
+        return MakeError(ErrorKind::kUnsupported, "key {}: EC key without a named curve", name);
+      }
+      std::string_view g(group, len);
+      if (g == "prime256v1" || g == "P-256") return KeyType::kEcdsaP256;
+      if (g == "secp384r1" || g == "P-384") return KeyType::kEcdsaP384;
+      return MakeError(ErrorKind::kUnsupported,
+                       "key {}: EC curve {} is not accepted (P-256 or P-384 only)", name, g);
+    }
+    case EVP_PKEY_RSA:
+      if (*bits < kMinRsaBits || *bits > kMaxRsaBits) {
+        return MakeError(ErrorKind::kUnsupported,
+                         "key {}: RSA key of {} bits is not accepted ({} to {} bits only)", name,
+                         *bits, kMinRsaBits, kMaxRsaBits);
+      }
+      return KeyType::kRsa;
+    case EVP_PKEY_ED25519:
+      return KeyType::kEd25519;
+    default:
+      return MakeError(ErrorKind::kUnsupported,
+                       "key {}: algorithm {} is not accepted (ECDSA P-256/P-384, RSA, Ed25519)",
+                       name, OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)));
+  }
+}
+
+Status CheckPublic(EVP_PKEY* pkey, std::string_view name) {
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr), EVP_PKEY_CTX_free);
+  if (!ctx) return MakeError(ErrorKind::kInternal, "key {}: EVP_PKEY_CTX_new failed", name);
+  if (EVP_PKEY_public_check(ctx.get()) != 1) {
+    return MakeError(ErrorKind::kIntegrity, "key {}: OpenSSL's public key check failed", name);
+  }
+  return Ok();
+}
+
+std::string I2dPubkey(EVP_PKEY* pkey) {
+  unsigned char* buf = nullptr;
+  int n = i2d_PUBKEY(pkey, &buf);
+  if (n <= 0) return "";
+  std::string out(reinterpret_cast<char*>(buf), static_cast<size_t>(n));
+  OPENSSL_free(buf);
+  return out;
+}
+
+}  // namespace
+
+const char* KeyTypeName(KeyType type) {
+  switch (type) {
+    case KeyType::kEcdsaP256:
+      return "ecdsa-p256";
+    case KeyType::kEcdsaP384:
+      return "ecdsa-p384";
+    case KeyType::kRsa:
+      return "rsa";
+    case KeyType::kEd25519:
+      return "ed25519";
+  }
+  return "unknown";
+}
+
+Result<PublicKey> PublicKey::Parse(std::string_view text, std::string_view name) {
+  ClearOpensslErrors clear;
+  if (text.size() > kMaxPublicKeyFileBytes) {
+    return MakeError(ErrorKind::kTooLarge, "key {}: {} bytes exceeds the {} byte limit", name,
+                     text.size(), kMaxPublicKeyFileBytes);
+  }
+  std::string der;
+  if (!text.empty() && text.front() == 0x30) {
+    der = std::string(text);
+  } else {
+    VERIFIED_ASSIGN_OR_RETURN(der, PemBody(Trim(text), name));
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  EVP_PKEY* raw = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (raw == nullptr) {
+    return MakeError(ErrorKind::kParse, "key {}: not a DER SubjectPublicKeyInfo", name);
+  }
+  PublicKey key;
+  key.pkey_.reset(raw, EVP_PKEY_free);
+  if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
+    return MakeError(ErrorKind::kParse, "key {}: trailing bytes after the DER key", name);
+  }
+  // A BER spelling (long-form lengths...) decodes too; one key has one accepted encoding.
+  if (I2dPubkey(raw) != der) {
+    return MakeError(ErrorKind::kParse, "key {}: the key is not in canonical DER", name);
+  }
+  key.name_ = std::string(name);
+  VERIFIED_ASSIGN_OR_RETURN(key.type_, Classify(raw, name, &key.bits_));
+  VERIFIED_RETURN_IF_ERROR(CheckPublic(raw, name));
+  key.der_ = std::move(der);
+  key.fingerprint_ = Sha256Hex(key.der_);
+  return key;
+}
+
+std::string PublicKey::Pem() const {
+  std::string b64 = EncodeBase64(der_);
+  std::string out = std::string(kBegin) + "\n";
+  for (size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  return out + std::string(kEnd) + "\n";
+}
+
+std::string PublicKey::Describe() const {
+  return fmt::format("key {} ({}, sha256:{})", name_, KeyTypeName(type_),
+                     fingerprint_.substr(0, 16));
+}
+
+namespace {
+
+// ECDSA signatures must be the one DER spelling of (r, s): OpenSSL would reject most other
+// spellings too, but checking here gives the message a reason.
+Status CheckEcdsaDer(const PublicKey& key, std::string_view signature) {
+  const auto* p = reinterpret_cast<const unsigned char*>(signature.data());
+  ECDSA_SIG* sig = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(signature.size()));
+  if (sig == nullptr) {
+    return MakeError(ErrorKind::kIntegrity, "{}: signature is not a DER ECDSA signature",
+                     key.Describe());
+  }
+  bool whole = p == reinterpret_cast<const unsigned char*>(signature.data()) + signature.size();
+  unsigned char* buf = nullptr;
+  int n = i2d_ECDSA_SIG(sig, &buf);
+  bool canonical = n > 0 && std::string_view(reinterpret_cast<char*>(buf), n) == signature;
+  OPENSSL_free(buf);
+  ECDSA_SIG_free(sig);
+  if (!whole || !canonical) {
+    return MakeError(ErrorKind::kIntegrity,
+                     "{}: ECDSA signature is not canonical DER (trailing or re-encoded bytes)",
+                     key.Describe());
+  }
+  return Ok();
+}
+
+Status CheckSignatureShape(const PublicKey& key, std::string_view signature) {
+  switch (key.type()) {
+    case KeyType::kEcdsaP256:
+    case KeyType::kEcdsaP384:
+      return CheckEcdsaDer(key, signature);
+    case KeyType::kRsa:
+      if (signature.size() != static_cast<size_t>(EVP_PKEY_get_size(key.evp()))) {
+        return MakeError(ErrorKind::kIntegrity, "{}: RSA signature of {} bytes, want {}",
+                         key.Describe(), signature.size(), EVP_PKEY_get_size(key.evp()));
+      }
+      return Ok();
+    case KeyType::kEd25519:
+      if (signature.size() != 64) {
+        return MakeError(ErrorKind::kIntegrity, "{}: Ed25519 signature of {} bytes, want 64",
+                         key.Describe(), signature.size());
+      }
+      return Ok();
+  }
+  return MakeError(ErrorKind::kInternal, "{}: unknown key type", key.Describe());
+}
+
+const EVP_MD* DigestFor(KeyType type) {
+  switch (type) {
+    case KeyType::kEcdsaP384:
+      return EVP_sha384();
+    case KeyType::kEd25519:
+      return nullptr;  // pure Ed25519 hashes internally
+    default:
+      return EVP_sha256();
+  }
+}
+
+}  // namespace
+
+Status Verify(const PublicKey& key, std::string_view data, std::string_view signature) {
+  ClearOpensslErrors clear;
+  if (key.evp() == nullptr) return MakeError(ErrorKind::kInternal, "verify with an empty key");
+  VERIFIED_RETURN_IF_ERROR(CheckSignatureShape(key, signature));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  EVP_PKEY_CTX* pctx = nullptr;  // owned by md
+  if (!md ||
+      EVP_DigestVerifyInit(md.get(), &pctx, DigestFor(key.type()), nullptr, key.evp()) != 1) {
+    return MakeError(ErrorKind::kInternal, "{}: EVP_DigestVerifyInit failed", key.Describe());
+  }
+  if (key.type() == KeyType::kRsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+    return MakeError(ErrorKind::kInternal, "{}: cannot select PKCS#1 v1.5", key.Describe());
+  }
+  int rc = EVP_DigestVerify(md.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+                            signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
+                            data.size());
+  if (rc != 1) {
+    return MakeError(ErrorKind::kIntegrity, "{}: signature does not verify ({} over {} bytes)",
+                     key.Describe(),
+                     key.type() == KeyType::kEd25519     ? "Ed25519"
+                     : key.type() == KeyType::kEcdsaP384 ? "SHA-384"
+                                                         : "SHA-256",
+                     data.size());
+  }
+  return Ok();
+}
+
+}  // namespace verified::signature
