@@ -33,13 +33,22 @@ SOCK=${DOCKER_HOST#unix://}
 api_post() { curl -sf --unix-socket "$SOCK" -H 'Content-Type: application/json' -d "$2" "http://localhost$1"; }
 
 now_ns() { date +%s%N; }
-# median_ms CMD...: runs CMD ROUNDS times (output discarded), prints the median in ms.
+# median_ms CMD...: runs CMD ROUNDS times (output discarded), prints the median in ms. Every
+# run must exit 0 (the audit's exit 0 = every container compliant): a failed run is no
+# measurement, so the first one prints its status and output on stderr and returns 1 (the
+# caller aborts: `x=$(median_ms ...) || e2e_abort ...`).
 median_ms() {
-  local times=() t0 t1 i
+  local times=() t0 t1 i rc out
   for ((i = 0; i < ROUNDS; i++)); do
     t0=$(now_ns)
-    "$@" > /dev/null 2>&1
+    "$@" > "$E2E_DIR/median.out" 2>&1
+    rc=$?
     t1=$(now_ns)
+    if [[ $rc -ne 0 ]]; then
+      out=$(tail -c 2000 "$E2E_DIR/median.out")
+      echo "FAIL: '$*' exited $rc in round $((i + 1)) of $ROUNDS: $out" >&2
+      return 1
+    fi
     times+=($(( (t1 - t0) / 1000 )))
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
@@ -79,13 +88,14 @@ assert spec == running, "every running container's spec evaluated"
 PY
 
 echo "--- timings (median of $ROUNDS runs, ms)"
-all_ms=$(median_ms vctl audit --all --engine docker --workers "$WORKERS")
-run_ms=$(median_ms vctl audit --engine docker --workers "$WORKERS")
-json_ms=$(median_ms vctl audit --all --engine docker --format json --workers "$WORKERS")
-one_ms=$(median_ms vctl audit --all --engine docker --workers 1)
-ps_ms=$(median_ms d ps -a -q --no-trunc)
+all_ms=$(median_ms vctl audit --all --engine docker --workers "$WORKERS") || e2e_abort "timing audit --all"
+run_ms=$(median_ms vctl audit --engine docker --workers "$WORKERS") || e2e_abort "timing audit"
+json_ms=$(median_ms vctl audit --all --engine docker --format json --workers "$WORKERS") \
+  || e2e_abort "timing audit --all --format json"
+one_ms=$(median_ms vctl audit --all --engine docker --workers 1) || e2e_abort "timing --workers 1"
+ps_ms=$(median_ms d ps -a -q --no-trunc) || e2e_abort "timing docker ps"
 ids=$(d ps -aq --no-trunc)
-inspect_ms=$(median_ms d inspect $ids)
+inspect_ms=$(median_ms d inspect $ids) || e2e_abort "timing docker inspect"
 printf '%-52s %8s\n' "verifiedctl audit --all ($CONTAINERS containers)" "$all_ms"
 printf '%-52s %8s\n' "verifiedctl audit --all --format json" "$json_ms"
 printf '%-52s %8s\n' "verifiedctl audit --all --workers 1" "$one_ms"

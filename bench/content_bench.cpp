@@ -20,10 +20,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -45,24 +47,49 @@ double Ms(Clock::time_point a) {
   return std::chrono::duration<double, std::milli>(Clock::now() - a).count();
 }
 
-std::string Run(const std::string& cmd) {
+// Runs `cmd` with bash -o pipefail (a pipeline fails when any of its commands does); its
+// output, or nullopt when it could not run or exited non-zero.
+std::optional<std::string> Run(const std::string& cmd) {
   std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return out;
+  std::string quoted = "'";
+  for (char c : cmd) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  FILE* p = popen(("bash -o pipefail -c " + quoted).c_str(), "r");
+  if (p == nullptr) return std::nullopt;
   char buf[4096];
   size_t n;
   while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  pclose(p);
+  int status = pclose(p);
+  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
   return out;
+}
+
+// Ends the benchmark: a number computed from a failed run (or an unparsed one) would read as a
+// measurement ("inf %" reads as a target met).
+// The config dir the benchmark made for itself (removed on every exit), "" when given one.
+std::string g_own_cfg;
+
+void RemoveOwnCfg() {
+  std::error_code ec;
+  if (!g_own_cfg.empty()) std::filesystem::remove_all(g_own_cfg, ec);
+}
+
+[[noreturn]] void Die(const std::string& why) {
+  fprintf(stderr, "content_bench: FAILED: %s\n", why.c_str());
+  RemoveOwnCfg();
+  exit(1);
 }
 
 // Single-core SHA-256 throughput in bytes/s from `openssl speed -evp sha256` (16 KiB blocks).
 // With `elapsed`, wall-clock time instead of CPU time: what one core delivered under the
 // machine's current load.
+// Exits (Die) when openssl fails or its output has no positive sha256 figure.
 double OpensslSpeed(bool elapsed = false) {
-  std::string out = Run(std::string("openssl speed ") + (elapsed ? "-elapsed " : "") +
-                        "-evp sha256 -bytes 16384 -seconds 3 2>/dev/null");
-  std::istringstream in(out);
+  std::string cmd = std::string("openssl speed ") + (elapsed ? "-elapsed " : "") +
+                    "-evp sha256 -bytes 16384 -seconds 3 2>/dev/null";
+  auto out = Run(cmd);
+  if (!out) Die("`" + cmd + "` failed");
+  std::istringstream in(*out);
   std::string line;
   double kbps = 0;
   while (std::getline(in, line)) {
@@ -72,6 +99,9 @@ double OpensslSpeed(bool elapsed = false) {
       ls >> name >> value;  // "sha256  1734586.68k"
       kbps = atof(value.c_str());
     }
+  }
+  if (!(kbps > 0) || !std::isfinite(kbps)) {
+    Die("no sha256 throughput in the output of `" + cmd + "`: " + *out);
   }
   return kbps * 1000.0;
 }
@@ -89,6 +119,7 @@ double CpuMs() {
          (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+// One verification, timed. Exits (Die) when it does not verify: a failed run is no measurement.
 Measured Verify(const ResolvedImage& img, content::ContentMode mode, const std::string& cfg) {
   content::ContentOptions opt;
   opt.mode = mode;
@@ -99,6 +130,10 @@ Measured Verify(const ResolvedImage& img, content::ContentMode mode, const std::
   m.report = content::VerifyImageContent(img, opt);
   m.ms = Ms(t);
   m.cpu_ms = CpuMs() - cpu;
+  if (!m.report.ok) {
+    Die(std::string(mode == content::ContentMode::kCached ? "cached" : "full") +
+        " verification failed: " + m.report.Summary(img.diff_ids.size()));
+  }
   return m;
 }
 
@@ -122,21 +157,27 @@ Floor ListFiles(const ResolvedImage& img) {
   return f;
 }
 
+// Exits (Die) when a listed file cannot be opened or read.
 double FloorMs(Floor& f, unsigned cores) {
   std::atomic<size_t> next{0};
   std::atomic<uint64_t> total{0};
+  std::atomic<size_t> failed{0};
   auto work = [&] {
     std::vector<char> buf(256u << 10);
     for (size_t l; (l = next++) < f.files.size();) {
       Sha256 h;
       for (const auto& p : f.files[l]) {
         int fd = open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) continue;
+        if (fd < 0) {
+          ++failed;
+          continue;
+        }
         ssize_t n;
         while ((n = read(fd, buf.data(), buf.size())) > 0) {
           h.Update(buf.data(), static_cast<size_t>(n));
           total += static_cast<uint64_t>(n);
         }
+        if (n < 0) ++failed;
         close(fd);
       }
       (void)h.FinalHex();
@@ -147,20 +188,28 @@ double FloorMs(Floor& f, unsigned cores) {
   for (unsigned i = 1; i < cores; ++i) threads.emplace_back(work);
   work();
   for (auto& th : threads) th.join();
+  double ms = Ms(t);
+  if (failed > 0) Die(std::to_string(failed.load()) + " files of the floor run could not be read");
   f.bytes = total;
-  return Ms(t);
+  return ms;
 }
 
-// Peak RSS (KiB) of one verification run in a fresh child process.
+// Peak RSS (KiB) of one verification run in a fresh child process. Exits (Die) when the child
+// does not verify the image.
 long PeakRss(const ResolvedImage& img, content::ContentMode mode, const std::string& cfg) {
   pid_t pid = fork();
+  if (pid < 0) Die("fork failed");
   if (pid == 0) {
-    auto m = Verify(img, mode, cfg);
-    _exit(m.report.ok ? 0 : 1);
+    content::ContentOptions opt;
+    opt.mode = mode;
+    opt.config_dir = cfg;
+    _exit(content::VerifyImageContent(img, opt).ok ? 0 : 1);
   }
   int status = 0;
   struct rusage ru;
-  if (wait4(pid, &status, 0, &ru) < 0) return -1;
+  if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    Die("the peak-RSS verification run (fresh process) failed");
+  }
   return ru.ru_maxrss;
 }
 
@@ -193,20 +242,19 @@ int main(int argc, char** argv) {
             argv[0]);
     return 2;
   }
-  bool own_cfg = cfg.empty();
-  if (own_cfg) {
+  if (runs < 1) {
+    fprintf(stderr, "--runs must be at least 1\n");
+    return 2;
+  }
+  if (cfg.empty()) {
     char tmpl[] = "/tmp/content-bench-cfg.XXXXXX";
-    cfg = mkdtemp(tmpl);
+    if (mkdtemp(tmpl) == nullptr) Die("cannot make a temporary config dir");
+    cfg = g_own_cfg = tmpl;
   }
   // The content cache the cached runs write lives here; remove it when it is ours.
   struct Cleanup {
-    bool own;
-    std::string dir;
-    ~Cleanup() {
-      std::error_code ec;
-      if (own) std::filesystem::remove_all(dir, ec);
-    }
-  } cleanup{own_cfg, cfg};
+    ~Cleanup() { RemoveOwnCfg(); }
+  } cleanup;
   auto img = LoadDockerImage(data_root, image);
   if (!img.ok()) {
     fprintf(stderr, "cannot load image: %s\n", img.error().What().c_str());
@@ -215,13 +263,8 @@ int main(int argc, char** argv) {
   unsigned cores = std::thread::hardware_concurrency();
   printf("machine: %s\n", verified::bench::MachineDescription().c_str());
 
-  // Warm the page cache and check the image verifies at all.
+  // Warm the page cache and check the image verifies at all (Verify exits if not).
   auto warm = Verify(*img, content::ContentMode::kFull, cfg);
-  if (!warm.report.ok) {
-    fprintf(stderr, "image does not verify: %s\n",
-            warm.report.Summary(img->diff_ids.size()).c_str());
-    return 1;
-  }
   if (!only.empty()) {
     auto mode = only == "cached" ? content::ContentMode::kCached : content::ContentMode::kFull;
     std::vector<double> t;
@@ -249,8 +292,9 @@ int main(int argc, char** argv) {
   std::vector<double> naive;
   std::string env = docker_host.empty() ? "" : "DOCKER_HOST=" + docker_host + " ";
   for (int i = 0; i < std::max(3, runs / 2); ++i) {
+    std::string cmd = env + docker + " save " + image + " | sha256sum > /dev/null";
     auto t = Clock::now();
-    Run(env + docker + " save " + image + " | sha256sum > /dev/null");
+    if (!Run(cmd)) Die("`" + cmd + "` failed");
     naive.push_back(Ms(t));
   }
   Floor floor = ListFiles(*img);
@@ -263,10 +307,6 @@ int main(int argc, char** argv) {
   size_t objects = 0;
   for (int i = 0; i < runs; ++i) {
     auto m = Verify(*img, content::ContentMode::kCached, cfg);
-    if (!m.report.ok) {
-      fprintf(stderr, "cached run failed: %s\n", m.report.Summary(img->layers.size()).c_str());
-      return 1;
-    }
     objects = m.report.files;
     cached.push_back(m.ms);
     cached_cpu.push_back(m.cpu_ms);

@@ -40,6 +40,7 @@ expect_ok vctl policy allow app --require registered
 expect_ok vctl check app:1 --engine containerd
 expect_contains "$LAST_OUT" "containerd root from \`root\` in $CTD/config.toml"
 expect_fail vctl check other:1 --engine containerd
+expect_refused_check "REFUSED" "no rule allows it and the policy default is deny"
 
 e2e_log "a registered image runs, as CRI would start it"
 expect_ok run registered docker.io/library/app:1 --annotation io.kubernetes.cri.image-name=docker.io/library/app:1
@@ -72,6 +73,7 @@ expect_contains "$LAST_OUT" "OCI runtime create failed: verified: refused image 
 expect_contains "$LAST_OUT" "requires registered: layer chain differs from the registration"
 expect_no_file "$E2E_DIR/canary/tampered"
 expect_fail vctl check app:1 --engine containerd
+expect_refused_check "REFUSED" "requires registered: layer chain differs from the registration"
 
 e2e_log "audit mode lets the same verdict through and logs it"
 expect_ok vctl policy mode audit

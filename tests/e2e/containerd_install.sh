@@ -54,6 +54,7 @@ expect_contains "$LAST_OUT" "removed CRI runtime \"verified\" from $CONF"
 cmp -s "$CONF" "$E2E_DIR/original.toml" && pass "config.toml is byte for byte the original" \
   || fail "uninstall left a different file: $(diff "$CONF" "$E2E_DIR/original.toml" | head)"
 expect_fail vctl uninstall containerd --config "$CONF"
+expect_contains "$LAST_OUT" "$CONF: no '# BEGIN verified runtime (verifiedctl install containerd)' block from verifiedctl in the config"
 
 e2e_log "a runtime named verified that install did not write is never clobbered"
 printf '\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.verified]\n  runtime_type = "io.containerd.kata.v2"\n' >> "$CONF"

@@ -29,6 +29,8 @@ mapfile -t DIFF_IDS < <(d image inspect app:1 --format '{{range .RootFS.Layers}}
 run_ok() {  # run_ok NAME: the container runs and writes its canary
   expect_ok "${RUN[@]}" app:1 sh -c "touch /canary/$1; echo ran-$1"
   expect_contains "$LAST_OUT" "ran-$1"
+  # The positive control of run_refused's canary: the same command writes it when allowed.
+  expect_file "$E2E_DIR/canary/$1"
 }
 run_refused() {  # run_refused NAME NEEDLE...: refused before the container ran
   local name=$1; shift
@@ -51,6 +53,7 @@ touch -r "$E2E_DIR/image-tag.orig" "$BASE/etc/image-tag"
 run_refused byte "requires content: layer 2 of 4 (diffID ${DIFF_IDS[1]}" "$BASE" \
   "etc/image-tag content differs"
 expect_fail vctl check app:1
+expect_refused_check "REFUSED" "requires content: layer 2 of 4 (diffID ${DIFF_IDS[1]}" "etc/image-tag content differs"
 grep -q '"verdict":"deny".*"content: layer 2 of 4' "$E2E_DIR/decisions.log" \
   && pass "decision log has the content deny" || fail "no content deny in the decision log"
 

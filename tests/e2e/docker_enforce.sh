@@ -30,6 +30,7 @@ expect_contains "$LAST_OUT" "requires registered: layer chain differs from the r
 expect_contains "$LAST_OUT" "$(vctl list --json | jq -r '.[] | select(.name == "docker.io/library/app:1") | .chain_ids[-1]')" "message (registered top chainID)"
 expect_no_file "$E2E_DIR/canary/tampered"
 expect_fail vctl check app:1
+expect_refused_check "REFUSED" "requires registered: layer chain differs from the registration"
 grep -q '"verdict":"deny"' "$E2E_DIR/decisions.log" && pass "decision log has the deny" || fail "no deny in decision log"
 
 e2e_log "an unregistered image (no rule allows it; default deny)"

@@ -52,6 +52,7 @@ e2e_log "rm -f of a running container (runc kill + delete)"
 expect_ok d run -d --name c2 --network=none --runtime=verified app:1 sleep 300
 expect_ok d rm -f c2
 expect_fail d container inspect c2
+expect_contains "$LAST_OUT" "No such container: c2"
 
 e2e_log "every create was decided, and nothing else was"
 creates=$(grep -c '"command":"create"' "$E2E_DIR/decisions.log")

@@ -63,6 +63,16 @@ expect_fail() {
   fi
 }
 
+# expect_refused_check NEEDLE...: the last expect_fail was a `verifiedctl check`/`explain`; it must
+# have refused the image (exit 1), not failed to decide (exit 2: a usage error, an unreadable
+# store), and its output must name each NEEDLE (the reason).
+expect_refused_check() {
+  if [[ ${LAST_RC:-} == 1 ]]; then pass "verifiedctl refused (exit 1)"
+  else fail "verifiedctl exit ${LAST_RC:-unset}, not 1 (refused): $LAST_OUT"; fi
+  local needle
+  for needle in "$@"; do expect_contains "$LAST_OUT" "$needle" "verifiedctl"; done
+}
+
 # expect_contains TEXT NEEDLE [what]
 expect_contains() {
   # An empty needle matches anything: a test that builds one has a bug of its own.

@@ -68,6 +68,7 @@ run_refused byte "requires content: layer 2 of 4 (diffID ${DIFF_IDS[1]}" "$BASE"
   "etc/image-stamp content differs"
 echo "podman shows: $(grep -m1 'Error:' <<< "$LAST_OUT")"
 expect_fail pvctl check app:1
+expect_refused_check "REFUSED" "requires content: layer 2 of 4 (diffID ${DIFF_IDS[1]}" "etc/image-stamp content differs"
 grep -q '"verdict":"deny".*"content: layer 2 of 4' "$E2E_DIR/decisions.log" \
   && pass "decision log has the content deny" || fail "no content deny in the decision log"
 

@@ -45,6 +45,12 @@ expect_hook_decision() {
   expect_contains "$line" "\"allowed\":$1" "decision log"
   expect_contains "$line" "$2" "decision log"
 }
+# expect_hook_refusal RUNTIME: podman's output of the last expect_fail shows the hook's refusal
+# (runc relays the hook's message; crun only says the hook failed), not some other error.
+expect_hook_refusal() {
+  if [[ $1 == runc ]]; then expect_contains "$LAST_OUT" "verified: refused image " "[$1] podman"
+  else expect_contains "$LAST_OUT" "error executing hook" "[$1] podman"; fi
+}
 
 e2e_log "images: app:1 registered and allowed; other:1 not registered"
 pm_build app:1
@@ -99,16 +105,19 @@ for rt in runc crun; do
     --annotation "io.kubernetes.cri-o.ImageRef=$registered_id" \
     --annotation io.podman.annotations.init=TRUE --annotation verified.skip=true
   expect_no_file "$E2E_DIR/canary/annotated-$rt"
+  expect_hook_refusal "$rt"
   expect_hook_decision false '"image":"localhost/other:1"'
 
   e2e_log "[$rt] the same unregistered content under an allowed name or by id is refused"
   expect_ok pm tag other:1 "app:alias-$rt"
   expect_fail run_canary "$rt" "alias-$rt" "localhost/app:alias-$rt"
   expect_no_file "$E2E_DIR/canary/alias-$rt"
+  expect_hook_refusal "$rt"
   expect_hook_decision false "localhost/app:alias-$rt is not registered"
   other_id=$(pm image inspect --format '{{.Id}}' localhost/other:1)
   expect_fail run_canary "$rt" "by-id-$rt" "$other_id"
   expect_no_file "$E2E_DIR/canary/by-id-$rt"
+  expect_hook_refusal "$rt"
   expect_hook_decision false "$other_id"
 done
 
@@ -120,6 +129,7 @@ pm build -q --network=none -t app:1 -f "$ctx/Containerfile" "$ctx" > /dev/null |
 for rt in runc crun; do
   expect_fail run_canary "$rt" "tampered-$rt" app:1
   expect_no_file "$E2E_DIR/canary/tampered-$rt"
+  expect_hook_refusal "$rt"
   expect_hook_decision false "layer chain differs from the registration"
   [[ $rt == runc ]] && expect_contains "$LAST_OUT" "verified: refused image localhost/app:1"
 done
@@ -193,6 +203,7 @@ expect_ok vctl uninstall crio --hook
 grep -q '"podman-hook"\|"crio-hook"' "$CFG/install-state.json" \
   && fail "install-state still lists a hook" || pass "install-state clean"
 expect_fail vctl install podman --hook --hooks-dir "$HOOKS" --runtime-path "$VERIFIED_RUNTIME"
+expect_contains "$LAST_OUT" "--runtime-path excludes --hook"
 
 e2e_log "without the hook, crun runs what the hook refused (this is what the hook closes)"
 pm_build unchecked:1 'LABEL unchecked=1'

@@ -42,6 +42,10 @@ cases=(
   "create --bundle $B1 a/b"
 )
 mismatch=0
+accepted=0 rejected=0
+# At least this many lines must be accepted by both with the same bundle (and as many rejected
+# by both): a probe that accepts nothing or rejects nothing would otherwise pass unchecked.
+MIN_ACCEPTED=12 MIN_REJECTED=3
 for line in "${cases[@]}"; do
   # shellcheck disable=SC2086
   out=$(cd "$ROOT" && runc --root "$ROOT/state" $line 2>&1 < /dev/null)
@@ -59,10 +63,16 @@ for line in "${cases[@]}"; do
     mismatch=1
   elif [[ -n "$our_bundle" ]]; then
     pass "'$line': both use bundle $our_bundle"
+    accepted=$((accepted + 1))
   elif [[ -n "$runc_bundle" ]]; then
     echo "note: '$line': refused by us (${ours#refused }), accepted by runc (bundle $runc_bundle) - safe"
   else
     pass "'$line': both reject"
+    rejected=$((rejected + 1))
   fi
 done
+if ((accepted < MIN_ACCEPTED || rejected < MIN_REJECTED)); then
+  fail "only $accepted lines accepted (minimum $MIN_ACCEPTED) and $rejected rejected (minimum $MIN_REJECTED) by both"
+  mismatch=1
+fi
 [[ $mismatch -eq 0 ]] && echo "E2E PASSED" || { echo "E2E FAILED"; exit 1; }
