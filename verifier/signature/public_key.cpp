@@ -165,9 +165,17 @@ Result<PublicKey> PublicKey::Parse(std::string_view text, std::string_view name)
 
 std::string PublicKey::Pem() const {
   std::string b64 = EncodeBase64(der_);
-  std::string out = std::string(kBegin) + "\n";
-  for (size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
-  return out + std::string(kEnd) + "\n";
+  // Appended piece by piece: GCC 12 at -O3 warns falsely on `std::string(x) + "..."` chains
+  // (gcc.gnu.org/PR105329), which -Werror turns into a Release build failure.
+  std::string out(kBegin);
+  out += '\n';
+  for (size_t i = 0; i < b64.size(); i += 64) {
+    out.append(b64, i, 64);
+    out += '\n';
+  }
+  out += kEnd;
+  out += '\n';
+  return out;
 }
 
 std::string PublicKey::Describe() const {
