@@ -10,6 +10,7 @@
 #include "ctl/cmd_key.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
+#include "ctl/cmd_signature.h"
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   AddContainerdCommands(app, ctx);
   AddAuditCommand(app, ctx);
   AddKeyCommands(app, ctx);
+  AddSignatureCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
