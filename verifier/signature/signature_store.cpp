@@ -21,7 +21,9 @@ constexpr std::string_view kRecordSuffix = ".json";
 constexpr std::string_view kDirPrefix = "sha256-";
 
 std::string DigestDirName(std::string_view digest) {
-  return std::string(kDirPrefix) + std::string(DigestHex(digest));
+  std::string name(kDirPrefix);  // appended: GCC 12 -O3 misreads string + chains (PR105329)
+  name += DigestHex(digest);
+  return name;
 }
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
