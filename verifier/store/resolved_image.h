@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "verifier/store/engine_files.h"
+#include "verifier/store/manifest_files.h"
 
 namespace verified {
 
@@ -47,6 +48,9 @@ struct ResolvedImage {
   /// writable layer), filled by the store resolver that proved the container's image; empty
   /// for an image on its own. Checks read these instead of knowing engines' layouts.
   EngineFiles engine_files;
+  /// The manifests and indexes the engine keeps for this image (manifest_files.h), recorded by
+  /// the resolver without reading them; empty for engines that keep none (Docker overlay2).
+  std::vector<ManifestFile> manifest_files;
 
   /// Top chainID ("" for an image with no layers).
   std::string TopChainId() const { return chain_ids.empty() ? std::string() : chain_ids.back(); }
