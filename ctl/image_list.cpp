@@ -18,37 +18,10 @@ bool LooksLikeRegex(std::string_view s) {
          s.find(".*") != std::string_view::npos || s.find(".+") != std::string_view::npos;
 }
 
-// libstdc++ compiles a{n} by copying `a` n times: nested or large counts would let one line
-// allocate gigabytes. One count of at most 255 covers every sane image-name pattern.
-Status CheckRepetitions(std::string_view re, size_t line) {
-  size_t braces = 0;
-  for (size_t i = 0; i < re.size(); ++i) {
-    if (re[i] == '\\') {
-      ++i;
-      continue;
-    }
-    if (re[i] != '{') continue;
-    if (++braces > 1) {
-      return MakeError(ErrorKind::kParse, "line {}: at most one {{n}} repetition per regex", line);
-    }
-    size_t j = i + 1;
-    long value = 0;
-    while (j < re.size() && (std::isdigit(static_cast<unsigned char>(re[j])) || re[j] == ',')) {
-      value = re[j] == ',' ? 0 : std::min<long>(value * 10 + (re[j] - '0'), 100000);
-      if (value > 255) {
-        return MakeError(ErrorKind::kParse, "line {}: repetition count above 255", line);
-      }
-      ++j;
-    }
-  }
-  return Ok();
-}
-
 Result<ImagePattern> Compile(std::string_view entry, size_t line) {
   bool forced = entry.rfind("regex:", 0) == 0;
   if (forced || LooksLikeRegex(entry)) {
     std::string re(forced ? Strip(entry.substr(6)) : entry);
-    VERIFIED_RETURN_IF_ERROR(CheckRepetitions(re, line));
     auto p = ImagePattern::Regex(re);
     if (!p.ok()) return Wrap(std::move(p).error(), "line {}", line);
     return p;

@@ -79,23 +79,20 @@ Result<ImagePattern> ImagePattern::Glob(const std::string& text) {
 }
 
 Result<ImagePattern> ImagePattern::Regex(const std::string& text) {
-  if (text.empty()) return MakeError(ErrorKind::kInvalidArgument, "empty regex");
-  if (text.size() > 4096) return MakeError(ErrorKind::kInvalidArgument, "regex too long");
+  // Never std::regex: it backtracks, and one pattern such as "a_*****/x" would hang every
+  // create (linear_regex.h).
+  VERIFIED_ASSIGN_OR_RETURN(LinearRegex compiled, LinearRegex::Compile(text));
   ImagePattern p;
   p.text_ = text;
   p.normalised_ = text;
-  try {
-    p.regex_ = std::make_shared<std::regex>(text, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    return MakeError(ErrorKind::kInvalidArgument, "invalid regex '{}': {}", text, e.what());
-  }
+  p.regex_ = std::make_shared<const LinearRegex>(std::move(compiled));
   return p;
 }
 
 bool ImagePattern::Matches(const Reference& ref) const {
   if (match_all_) return true;
   if (regex_) {
-    return std::regex_match(ref.Familiar(), *regex_) || std::regex_match(ref.String(), *regex_);
+    return regex_->FullMatch(ref.Familiar()) || regex_->FullMatch(ref.String());
   }
   if (has_tag_or_digest_) return GlobMatch(normalised_, ref.String());
   return GlobMatch(normalised_, ref.Repository());

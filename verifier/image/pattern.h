@@ -10,17 +10,18 @@
 //       references (NormaliseDomain): "EVIL.IO/*" is "evil.io/*", "index.docker.io/evil/*" and
 //       "registry-1.docker.io/evil/*" are "docker.io/evil/*". A pattern is stored as written
 //       (policy.json keeps the administrator's text) and matched normalised.
-// Regex is ECMAScript, anchored at both ends, tried against the familiar form
+// Regex is the subset of syntax ECMAScript and RE2 (Go's regexp) read alike, matched in linear
+//       time (linear_regex.h), anchored at both ends, tried against the familiar form
 //       ("my_company/nginx:1.2") and the full form ("docker.io/my_company/nginx:1.2") of the
 //       normalised name: the registry host it sees is always lower case (a regex cannot be
 //       normalised; lint warns about capitals in one).
 #pragma once
 
 #include <memory>
-#include <regex>
 #include <string>
 
 #include "verifier/core/result.h"
+#include "verifier/image/linear_regex.h"
 #include "verifier/image/reference.h"
 
 namespace verified {
@@ -31,7 +32,8 @@ class ImagePattern {
   /// Compiles a glob. Fails with kInvalidArgument for an empty pattern or one whose registry
   /// or path cannot be a reference even with wildcards.
   static Result<ImagePattern> Glob(const std::string& text);
-  /// Compiles a regex. Fails with kInvalidArgument when std::regex rejects it.
+  /// Compiles a regex. Fails with kInvalidArgument, naming the offset, when LinearRegex
+  /// refuses it (outside the supported syntax, or too large).
   static Result<ImagePattern> Regex(const std::string& text);
 
   /// True when the pattern matches `ref`.
@@ -51,7 +53,7 @@ class ImagePattern {
   std::string normalised_;  // glob normalised to domain/path[:tag][@digest]
   bool has_tag_or_digest_ = false;
   bool match_all_ = false;
-  std::shared_ptr<std::regex> regex_;
+  std::shared_ptr<const LinearRegex> regex_;
 };
 
 /// Glob match where `*` and `?` stop at '/', `**` crosses it. Exposed for tests.

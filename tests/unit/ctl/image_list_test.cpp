@@ -52,6 +52,19 @@ TEST(ImageList, RejectsBadEntriesNamingTheLine) {
   EXPECT_NE(upper.error().What().find("line 1"), std::string::npos);
 }
 
+// The image_list fuzz target's finding (tests/fuzz/corpus/image_list/regex-backtracking-dos.txt):
+// std::regex backtracked without end on a line of stars. Such a line is now refused, and
+// nested quantifiers that are valid match in one linear pass.
+TEST(ImageList, BacktrackingRegexesCannotHangTheParserOrTheMatch) {
+  auto stars = ParseImageList("ok/image\n  my_********/**local1h .*\n");
+  ASSERT_FALSE(stars.ok());
+  EXPECT_NE(stars.error().What().find("line 2"), std::string::npos) << stars.error().What();
+  auto nested = ParseImageList("regex:^(m+m+)+y$\n");
+  ASSERT_TRUE(nested.ok()) << nested.error().What();
+  std::vector<Reference> names = {*ParseReference("mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmx/a")};
+  EXPECT_EQ(MatchImageList(*nested, names), nullptr);
+}
+
 TEST(ImageList, EnforcesLimits) {
   EXPECT_EQ(ParseImageList(std::string(kMaxImageListBytes + 1, 'a')).error().kind(),
             ErrorKind::kTooLarge);
