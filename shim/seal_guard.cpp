@@ -47,13 +47,8 @@ Status ApplySeal(const Decision& d, const RuncCommandLine& cl, const std::string
     // The rootfs is mounted by now (every engine mounts it before calling the runtime) and
     // runc bind-mounts it onto itself, so /proc/<pid>/root of every process the container
     // will run has this identity: a joiner finds the seal from the pid in its ns path.
-    struct stat st;
-    if (d.rootfs.empty() || stat(d.rootfs.c_str(), &st) != 0) {
-      return MakeError(ErrorKind::kNotFound, "cannot stat the container's root '{}'", d.rootfs);
-    }
+    VERIFIED_ASSIGN_OR_RETURN(std::string name, RootEntryNameFor(d.rootfs));
     SealEntry e = SealEntryFor(seal, root);
-    std::string name =
-        RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
     SweepSealEntries(seal_dir, kStaleSealSeconds, [](const std::string& n, const SealEntry& x) {
       return SealEntryLive(n, x, kStaleSealSeconds);
     });

@@ -5,7 +5,7 @@
 
 #include "verifier/image/digest.h"
 #include "verifier/signature/cosign_simple_signing.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string in(reinterpret_cast<const char*>(data), size);
@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!p->optional.is_null() && !p->optional.is_object()) __builtin_trap();
   }
   // One spelling per byte string: whatever decodes re-encodes to the same text.
-  auto d = verified::signature::DecodeBase64Strict(in, "fuzz", 1u << 20);
-  if (d.ok() && verified::signature::EncodeBase64(*d) != in) __builtin_trap();
+  auto d = verified::Base64DecodeStrict(in, "fuzz", 1u << 20);
+  if (d.ok() && verified::Base64Encode(*d) != in) __builtin_trap();
   return 0;
 }

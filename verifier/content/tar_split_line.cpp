@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "verifier/content/base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/content/limits.h"
 #include "verifier/content/tar_split.h"
 

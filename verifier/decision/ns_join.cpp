@@ -20,10 +20,6 @@ constexpr const char* kCriSandboxId = "io.kubernetes.cri.sandbox-id";
 // How runc keeps that annotation of a sandbox in its state (libcontainer/specconv labels).
 constexpr const char* kCriSandboxLabel = "io.kubernetes.cri.container-type=sandbox";
 
-FileKey KeyOf(const struct stat& st) {
-  return FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
-}
-
 // The pid of a "/proc/<digits>/ns/<name>" path; nullopt for any other path. Only this exact
 // shape counts: procfs cannot be swapped under us, and its root is the process's.
 std::optional<long> ProcNsPid(const std::string& path) {
@@ -145,7 +141,7 @@ bool SealEntryLive(const std::string& name, const SealEntry& e, long grace_secon
     struct stat now;
     std::string ns = "/proc/" + std::to_string(e.init_pid) + "/ns/" + NamespaceFile(e.ns_type);
     if (stat(ns.c_str(), &now) != 0) return false;
-    return NsEntryName(KeyOf(now)) == name;
+    return NsEntryName(FileKeyOf(now)) == name;
   }
   struct stat st;
   std::string dir = e.runc_root + "/" + e.container_id;
@@ -166,7 +162,7 @@ std::optional<std::string> JoinsSealedNamespace(const std::vector<NsJoin>& joins
     if (stat(j.path.c_str(), &st) != 0) {
       return "cannot tell whose " + j.type + " namespace " + j.path + " is: " + ErrnoText(errno);
     }
-    if (auto r = Lookup(seal_dir, NsEntryName(KeyOf(st)), j, false)) return r;
+    if (auto r = Lookup(seal_dir, NsEntryName(FileKeyOf(st)), j, false)) return r;
     if (!pid) continue;
     // Between a sealed container's create and start its namespaces are not indexed yet, but
     // every process in them already has the container's root (runc pivots before it waits
@@ -177,7 +173,7 @@ std::optional<std::string> JoinsSealedNamespace(const std::vector<NsJoin>& joins
       return "cannot tell whose " + j.type + " namespace " + j.path + " is: " + proc_root + ": " +
              ErrnoText(errno);
     }
-    if (auto r = Lookup(seal_dir, RootEntryName(KeyOf(root)), j, true)) return r;
+    if (auto r = Lookup(seal_dir, RootEntryName(FileKeyOf(root)), j, true)) return r;
   }
   return std::nullopt;
 }

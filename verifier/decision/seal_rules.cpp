@@ -62,13 +62,9 @@ std::string JudgeJoins(Decision& d, const Spec& spec, const SealRulesInput& in) 
 // identity; the runtime then runs the hook for the same container, which finds it.
 std::string MissingWrapperSeal(const Decision& d, const std::string& container_id,
                                const std::string& seal_dir) {
-  struct stat st;
-  if (d.rootfs.empty() || stat(d.rootfs.c_str(), &st) != 0) {
-    return "cannot stat the container's root '" + d.rootfs + "'";
-  }
-  std::string name =
-      RootEntryName(FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
-  auto entry = ReadSealEntry(seal_dir, name);
+  auto name = RootEntryNameFor(d.rootfs);
+  if (!name.ok()) return name.error().What();
+  auto entry = ReadSealEntry(seal_dir, *name);
   if (!entry.ok()) return "cannot read the seal index: " + entry.error().What();
   if (*entry && (*entry)->container_id == container_id) return "";
   return "sealed image: only verified-runtime can refuse exec into it, and it is not the "

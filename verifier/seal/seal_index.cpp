@@ -69,7 +69,19 @@ SealEntry SealEntryFor(const SealRecord& r, const std::string& runc_root) {
   return e;
 }
 
+FileKey FileKeyOf(const struct stat& st) {
+  return FileKey{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
+}
+
 std::string RootEntryName(const FileKey& k) { return KeyName("root-", k); }
+
+Result<std::string> RootEntryNameFor(const std::string& root_path) {
+  struct stat st;
+  if (root_path.empty() || stat(root_path.c_str(), &st) != 0) {
+    return MakeError(ErrorKind::kNotFound, "cannot stat the container's root '{}'", root_path);
+  }
+  return RootEntryName(FileKeyOf(st));
+}
 
 std::string NsEntryName(const FileKey& k) { return KeyName("ns-", k); }
 

@@ -19,6 +19,7 @@
 // check that it still describes a live sealed container (SealEntry; the caller checks).
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -64,8 +65,16 @@ struct SealEntry {
 /// now (ns_type and init_pid left for ns- entries to fill in).
 SealEntry SealEntryFor(const SealRecord& r, const std::string& runc_root);
 
+/// The identity of a stat result.
+FileKey FileKeyOf(const struct stat& st);
+
 /// "root-<dev>-<ino>".
 std::string RootEntryName(const FileKey& k);
+
+/// The root entry name of the container root directory at `root_path` ("root-<dev>-<ino>" of
+/// its stat), the key verified-runtime writes before runc runs and a joiner or the hook looks
+/// up. kNotFound naming the path when it cannot be stat'ed (an empty path included).
+Result<std::string> RootEntryNameFor(const std::string& root_path);
 
 /// "ns-<dev>-<ino>".
 std::string NsEntryName(const FileKey& k);

@@ -4,7 +4,7 @@
 #include "verifier/image/digest.h"
 #include "verifier/image/reference.h"
 #include "verifier/signature/manifest_binding.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
@@ -76,7 +76,7 @@ Result<SimpleSigningPayload> VerifySimpleSigning(const PublicKey& key, std::stri
   }
   VERIFIED_ASSIGN_OR_RETURN(
       std::string signature,
-      DecodeBase64Strict(signature_base64, "simple-signing signature", kMaxSignatureBase64Chars));
+      Base64DecodeStrict(signature_base64, "simple-signing signature", kMaxSignatureBase64Chars));
   VERIFIED_RETURN_IF_ERROR_WRAP(Verify(key, payload, signature), "simple-signing signature");
   VERIFIED_ASSIGN_OR_WRAP(SimpleSigningPayload parsed, ParseSimpleSigningPayload(payload),
                           "signed by {}", key.Describe());

@@ -1,7 +1,7 @@
 #include "verifier/signature/dsse.h"
 
 #include "verifier/signature/cosign_simple_signing.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
@@ -13,7 +13,7 @@ Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j) {
   VERIFIED_ASSIGN_OR_RETURN(out.payload_type, RequiredString(j, "payloadType", "dsseEnvelope"));
   VERIFIED_ASSIGN_OR_RETURN(std::string payload_b64, RequiredString(j, "payload", "dsseEnvelope"));
   // 4 characters per 3 bytes, rounded up: the text limit matching kMaxDssePayloadBytes.
-  VERIFIED_ASSIGN_OR_RETURN(out.payload, DecodeBase64Strict(payload_b64, "dsseEnvelope.payload",
+  VERIFIED_ASSIGN_OR_RETURN(out.payload, Base64DecodeStrict(payload_b64, "dsseEnvelope.payload",
                                                             (kMaxDssePayloadBytes + 2) / 3 * 4));
   const auto& sigs = j["signatures"];
   if (!sigs.is_array() || sigs.size() != 1) {
@@ -29,7 +29,7 @@ Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j) {
                             RequiredString(sig, "sig", "dsseEnvelope.signatures[0]"));
   VERIFIED_ASSIGN_OR_RETURN(
       out.signature,
-      DecodeBase64Strict(sig_b64, "dsseEnvelope.signatures[0].sig", kMaxSignatureBase64Chars));
+      Base64DecodeStrict(sig_b64, "dsseEnvelope.signatures[0].sig", kMaxSignatureBase64Chars));
   if (sig.contains("keyid")) {
     VERIFIED_ASSIGN_OR_RETURN(out.keyid,
                               RequiredString(sig, "keyid", "dsseEnvelope.signatures[0]"));

@@ -8,7 +8,7 @@
 #include <openssl/x509.h>
 
 #include "verifier/crypto/sha256.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {
@@ -60,7 +60,7 @@ Result<std::string> PemBody(std::string_view text, std::string_view name) {
   for (char c : text.substr(kBegin.size(), end - kBegin.size())) {
     if (c != '\n' && c != '\r') b64 += c;
   }
-  return DecodeBase64Strict(b64, fmt::format("key {}: PEM body", name), kMaxPublicKeyFileBytes);
+  return Base64DecodeStrict(b64, fmt::format("key {}: PEM body", name), kMaxPublicKeyFileBytes);
 }
 
 Result<KeyType> Classify(EVP_PKEY* pkey, std::string_view name, int* bits) {
@@ -164,7 +164,7 @@ Result<PublicKey> PublicKey::Parse(std::string_view text, std::string_view name)
 }
 
 std::string PublicKey::Pem() const {
-  std::string b64 = EncodeBase64(der_);
+  std::string b64 = Base64Encode(der_);
   // Appended piece by piece: GCC 12 at -O3 warns falsely on `std::string(x) + "..."` chains
   // (gcc.gnu.org/PR105329), which -Werror turns into a Release build failure.
   std::string out(kBegin);

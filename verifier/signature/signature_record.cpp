@@ -11,7 +11,7 @@
 #include "verifier/signature/cosign_simple_signing.h"
 #include "verifier/signature/in_toto_statement.h"
 #include "verifier/signature/sigstore_bundle.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
@@ -39,10 +39,10 @@ Status ParseMaterial(const nlohmann::json& doc, SignatureRecord& out) {
                                            "imported_by", "imported_at", "source"}));
     VERIFIED_ASSIGN_OR_RETURN(std::string payload, RequiredString(doc, "payload", kWhat));
     VERIFIED_ASSIGN_OR_RETURN(out.payload,
-                              DecodeBase64Strict(payload, "signature record: payload",
+                              Base64DecodeStrict(payload, "signature record: payload",
                                                  Base64Chars(kMaxSimpleSigningPayloadBytes)));
     VERIFIED_ASSIGN_OR_RETURN(out.signature_base64, RequiredString(doc, "signature", kWhat));
-    VERIFIED_RETURN_IF_ERROR(DecodeBase64Strict(out.signature_base64, "signature record: signature",
+    VERIFIED_RETURN_IF_ERROR(Base64DecodeStrict(out.signature_base64, "signature record: signature",
                                                 kMaxSignatureBase64Chars));
     return Ok();
   }
@@ -50,7 +50,7 @@ Status ParseMaterial(const nlohmann::json& doc, SignatureRecord& out) {
       doc, kWhat, {"version", "format", "digest", "bundle"},
       {"version", "format", "digest", "bundle", "imported_by", "imported_at", "source"}));
   VERIFIED_ASSIGN_OR_RETURN(std::string bundle, RequiredString(doc, "bundle", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(out.bundle, DecodeBase64Strict(bundle, "signature record: bundle",
+  VERIFIED_ASSIGN_OR_RETURN(out.bundle, Base64DecodeStrict(bundle, "signature record: bundle",
                                                            Base64Chars(kMaxBundleBytes)));
   return Ok();
 }
@@ -137,10 +137,10 @@ std::string SerializeSignatureRecord(const SignatureRecord& record) {
   j["format"] = SignatureFormatName(record.format);
   j["digest"] = record.digest;
   if (record.format == SignatureFormat::kSimpleSigning) {
-    j["payload"] = EncodeBase64(record.payload);
+    j["payload"] = Base64Encode(record.payload);
     j["signature"] = record.signature_base64;
   } else {
-    j["bundle"] = EncodeBase64(record.bundle);
+    j["bundle"] = Base64Encode(record.bundle);
   }
   j["imported_by"] = record.imported_by;
   j["imported_at"] = record.imported_at;

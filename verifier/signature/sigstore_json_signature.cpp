@@ -4,7 +4,7 @@
 
 #include "verifier/core/go_json_keys.h"
 #include "verifier/signature/cosign_simple_signing.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
@@ -44,11 +44,11 @@ Result<SigstoreJsonSignature> ParseSigstoreJsonSignature(std::string_view file) 
   VERIFIED_ASSIGN_OR_RETURN(out.signature_base64,
                             RequiredString(annotations, kCosignSignatureAnnotation,
                                            "sigstore-json signature: annotations"));
-  VERIFIED_RETURN_IF_ERROR(DecodeBase64Strict(out.signature_base64, "sigstore-json signature",
+  VERIFIED_RETURN_IF_ERROR(Base64DecodeStrict(out.signature_base64, "sigstore-json signature",
                                               kMaxSignatureBase64Chars));
   VERIFIED_ASSIGN_OR_RETURN(std::string payload, RequiredString(doc, "payload", kWhat));
   VERIFIED_ASSIGN_OR_RETURN(
-      out.payload, DecodeBase64Strict(payload, "sigstore-json payload", kMaxSigstoreJsonFileBytes));
+      out.payload, Base64DecodeStrict(payload, "sigstore-json payload", kMaxSigstoreJsonFileBytes));
   return out;
 }
 

@@ -14,7 +14,7 @@
 #include "verifier/signature/in_toto_statement.h"
 #include "verifier/signature/signature_store.h"
 #include "verifier/signature/sigstore_bundle.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::ctl {
 namespace {
@@ -151,9 +151,9 @@ TEST(CmdSignature, ImportsAV03BundleByItsSubject) {
     nlohmann::json b = {{"mediaType", signature::kBundleMediaTypeV03},
                         {"verificationMaterial", {{"publicKey", {{"hint", "x"}}}}},
                         {"dsseEnvelope",
-                         {{"payload", signature::EncodeBase64(statement)},
+                         {{"payload", Base64Encode(statement)},
                           {"payloadType", signature::kInTotoPayloadType},
-                          {"signatures", {{{"sig", signature::EncodeBase64(s)}}}}}}};
+                          {"signatures", {{{"sig", Base64Encode(s)}}}}}}};
     return b.dump();
   };
   testing::WriteFile(dir / "att.sigstore.json", bundle("https://slsa.dev/provenance/v1"));

@@ -15,7 +15,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "verifier/content/base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/content/crc64.h"
 #include "verifier/crypto/sha256.h"
 

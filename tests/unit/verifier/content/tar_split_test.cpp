@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "tar_layer_fixture.h"
-#include "verifier/content/base64.h"
+#include "verifier/core/base64.h"
 #include "verifier/content/crc64.h"
 
 namespace verified::content {

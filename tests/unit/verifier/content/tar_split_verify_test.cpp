@@ -9,7 +9,7 @@
 #include <cstdlib>
 
 #include "tar_layer_fixture.h"
-#include "verifier/content/base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::content {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "unit/verifier/signature/signing_test_util.h"
 #include "verifier/signature/manifest_binding.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {
@@ -167,7 +167,7 @@ TEST(SimpleSigning, SignaturesMadeAtTestTimeWithEachKeyType) {
     TestSigner signer(c.kind);
     auto key = PublicKey::Parse(signer.PublicPem(), c.kind);
     ASSERT_TRUE(key.ok());
-    auto p = VerifySimpleSigning(*key, payload, EncodeBase64(signer.Sign(payload, c.md)));
+    auto p = VerifySimpleSigning(*key, payload, Base64Encode(signer.Sign(payload, c.md)));
     ASSERT_TRUE(p.ok()) << c.kind << ": " << p.error().What();
     EXPECT_EQ(p->docker_reference, "example.com/app");
   }
@@ -177,10 +177,10 @@ TEST(SimpleSigning, AnUnparseablePayloadIsOnlyReportedOnceSigned) {
   TestSigner signer("P-256");
   auto key = PublicKey::Parse(signer.PublicPem(), "k");
   ASSERT_TRUE(key.ok());
-  auto p = VerifySimpleSigning(*key, "{}", EncodeBase64(signer.Sign("{}", "SHA256")));
+  auto p = VerifySimpleSigning(*key, "{}", Base64Encode(signer.Sign("{}", "SHA256")));
   ASSERT_FALSE(p.ok());
   EXPECT_NE(p.error().What().find("signed by key k"), std::string::npos) << p.error().What();
-  auto unsigned_p = VerifySimpleSigning(*key, "{}", EncodeBase64(signer.Sign("{ }", "SHA256")));
+  auto unsigned_p = VerifySimpleSigning(*key, "{}", Base64Encode(signer.Sign("{ }", "SHA256")));
   ASSERT_FALSE(unsigned_p.ok());
   EXPECT_EQ(unsigned_p.error().kind(), ErrorKind::kIntegrity);
 }

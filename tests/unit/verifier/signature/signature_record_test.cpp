@@ -9,7 +9,7 @@
 #include "verifier/signature/in_toto_statement.h"
 #include "verifier/signature/sigstore_bundle.h"
 #include "verifier/signature/sigstore_json_signature.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {
@@ -51,9 +51,9 @@ std::string Bundle(const TestSigner& signer, const std::string& statement) {
   nlohmann::json b = {{"mediaType", kBundleMediaTypeV03},
                       {"verificationMaterial", {{"publicKey", {{"hint", "h"}}}}},
                       {"dsseEnvelope",
-                       {{"payload", EncodeBase64(statement)},
+                       {{"payload", Base64Encode(statement)},
                         {"payloadType", kInTotoPayloadType},
-                        {"signatures", {{{"sig", EncodeBase64(sig)}}}}}}};
+                        {"signatures", {{{"sig", Base64Encode(sig)}}}}}}};
   return b.dump();
 }
 

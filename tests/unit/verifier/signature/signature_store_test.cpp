@@ -9,7 +9,7 @@
 #include "unit/support/temp_dir.h"
 #include "unit/verifier/signature/signing_test_util.h"
 #include "verifier/signature/sigstore_json_signature.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {
@@ -86,7 +86,7 @@ TEST(SignatureStore, ATamperedRecordIsRefusedNamingIt) {
   auto j = nlohmann::json::parse(testing::ReadFile(path));
   std::string payload = r.payload;
   payload.replace(payload.find("192.168.64.2"), 12, "evil.example");
-  j["payload"] = EncodeBase64(payload);
+  j["payload"] = Base64Encode(payload);
   testing::WriteFile(path, j.dump());
   ExpectRefused(etc, "edited after import");
   ExpectRefused(etc, SignatureRecordId(r));

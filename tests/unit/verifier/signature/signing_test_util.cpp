@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "unit/support/temp_dir.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::testing {
 namespace {
@@ -83,7 +83,7 @@ SigstoreJsonSignature ReadSigstoreJsonSignature(const std::string& bytes) {
   if (bytes.compare(0, prefix.size(), prefix) != 0) throw std::runtime_error("not sigstore-json");
   auto j = nlohmann::json::parse(bytes.substr(prefix.size()));
   auto payload =
-      signature::DecodeBase64Strict(j.at("payload").get<std::string>(), "payload", 1 << 20);
+      Base64DecodeStrict(j.at("payload").get<std::string>(), "payload", 1 << 20);
   if (!payload.ok()) throw std::runtime_error(payload.error().What());
   return {*payload,
           j.at("annotations").at("dev.cosignproject.cosign/signature").get<std::string>()};

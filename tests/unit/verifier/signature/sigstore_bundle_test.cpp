@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "unit/verifier/signature/signing_test_util.h"
-#include "verifier/signature/strict_base64.h"
+#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {
@@ -102,9 +102,9 @@ std::string MakeBundle(const TestSigner& signer, const char* md, const std::stri
       {"verificationMaterial",
        {{"publicKey", {{"hint", "hint-123"}}}, {"tlogEntries", nlohmann::json::array()}}},
       {"dsseEnvelope",
-       {{"payload", EncodeBase64(payload)},
+       {{"payload", Base64Encode(payload)},
         {"payloadType", payload_type},
-        {"signatures", {{{"sig", EncodeBase64(sig)}, {"keyid", ""}}}}}}};
+        {"signatures", {{{"sig", Base64Encode(sig)}, {"keyid", ""}}}}}}};
   return b.dump();
 }
 

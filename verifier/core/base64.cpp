@@ -1,9 +1,9 @@
-#include "verifier/content/base64.h"
+#include "verifier/core/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace verified::content {
+namespace verified {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -59,6 +59,30 @@ Status Base64DecodeAppend(std::string_view in, std::string& out) {
   return Ok();
 }
 
+Result<std::string> Base64DecodeStrict(std::string_view text, std::string_view what,
+                                       size_t max_chars) {
+  if (text.size() > max_chars) {
+    return MakeError(ErrorKind::kTooLarge, "{}: base64 text of {} characters exceeds {}", what,
+                     text.size(), max_chars);
+  }
+  if (text.empty()) return MakeError(ErrorKind::kParse, "{}: empty base64 text", what);
+  std::string out;
+  if (auto st = Base64DecodeAppend(text, out); !st.ok())
+    return Wrap(std::move(st).error(), "{}", what);
+  // The last quantum: "xx==" carries 12 bits for 1 byte (4 unused), "xxx=" 18 bits for 2 bytes
+  // (2 unused). Non-zero unused bits would give a second spelling of the same bytes.
+  size_t n = text.size();
+  if (text[n - 1] == '=') {
+    bool two = text[n - 2] == '=';
+    uint8_t last = kTable[static_cast<uint8_t>(text[n - (two ? 3 : 2)])];
+    if ((last & (two ? 0xf : 0x3)) != 0) {
+      return MakeError(ErrorKind::kParse, "{}: non-canonical base64 (unused bits before '{}')",
+                       what, two ? "==" : "=");
+    }
+  }
+  return out;
+}
+
 std::string Base64Encode(std::string_view in) {
   std::string out;
   out.reserve((in.size() + 2) / 3 * 4);
@@ -83,4 +107,4 @@ std::string Base64Encode(std::string_view in) {
   return out;
 }
 
-}  // namespace verified::content
+}  // namespace verified
