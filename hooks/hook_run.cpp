@@ -1,5 +1,6 @@
 #include "hooks/hook_run.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "hooks/hook_decide.h"
@@ -25,10 +26,11 @@ int Refuse(std::ostream& err, const std::string& message) {
 // and seal dirs as the runtime's; --runc means nothing here and anything else is a typo that
 // must not silently fall back to the default config dir.
 Result<HookSettings> ParseHookArgs(std::vector<std::string> args, const HookEnv& env) {
-  // --debug (first, as runc's global flag): the decision's steps with their times on stderr,
-  // where runc and Podman show a hook's output.
-  bool debug = !args.empty() && args.front() == "--debug";
-  if (debug) args.erase(args.begin());
+  // --debug (anywhere: hooks.d lines are written by hand): the decision's steps with their
+  // times on stderr, where runc and Podman show a hook's output.
+  auto debug_flags = std::remove(args.begin(), args.end(), std::string("--debug"));
+  bool debug = debug_flags != args.end();
+  args.erase(debug_flags, args.end());
   VERIFIED_ASSIGN_OR_RETURN(shim::OwnOptions own,
                             shim::ParseOwnOptions(args, env.config_dir, env.seal_dir));
   if (!own.runc.empty()) {

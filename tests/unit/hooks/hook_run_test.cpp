@@ -87,6 +87,13 @@ TEST_F(HookRunTest, DebugTracesEveryDecisionStepBeforeTheRefusal) {
   EXPECT_NE(out.find("verified: refused container c1: "), std::string::npos) << out;
 }
 
+TEST_F(HookRunTest, DebugIsAcceptedAfterTheOtherOptions) {
+  WriteFile(tmp_ / "cfg/policy.json", R"({"default":"deny"})");
+  EXPECT_EQ(Run(State(), {"--config-dir", tmp_ / "cfg", "--debug"}), 1);
+  EXPECT_NE(err_.str().find("decision total: "), std::string::npos) << err_.str();
+  EXPECT_EQ(err_.str().find("unexpected argument"), std::string::npos) << err_.str();
+}
+
 TEST_F(HookRunTest, WithoutDebugOnlyTheRefusalIsPrinted) {
   WriteFile(tmp_ / "cfg/policy.json", R"({"default":"deny"})");
   EXPECT_EQ(Run(State()), 1);
