@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "unit/support/run_ctl.h"
 #include "unit/support/temp_dir.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/public_key.h"
@@ -16,20 +17,8 @@ using testing::TempDir;
 
 // Runs `verifiedctl --config-dir DIR ARGS...` in-process; returns the exit status.
 int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
-  CtlContext ctx;
-  CLI::App app;
-  app.add_option("--config-dir", ctx.config_dir);
-  app.require_subcommand(1);
-  AddKeyCommands(app, ctx);
-  args.insert(args.begin(), {"verifiedctl", "--config-dir", config_dir});
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    return kExitError;
-  }
-  return ctx.exit_code;
+  return testing::RunCtl(config_dir, std::move(args),
+                         [](CLI::App& app, CtlContext& ctx) { AddKeyCommands(app, ctx); });
 }
 
 TEST(CmdKey, GenerateWritesA0600PrivateKeyAndTheTrustedPublicKey) {

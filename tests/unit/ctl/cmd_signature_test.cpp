@@ -7,14 +7,15 @@
 
 #include "ctl/cmd_key.h"
 #include "ctl/signature_import.h"
+#include "unit/support/run_ctl.h"
 #include "unit/support/temp_dir.h"
 #include "unit/verifier/signature/signing_test_util.h"
+#include "verifier/core/base64.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/signature/dsse.h"
 #include "verifier/signature/in_toto_statement.h"
 #include "verifier/signature/signature_store.h"
 #include "verifier/signature/sigstore_bundle.h"
-#include "verifier/core/base64.h"
 
 namespace verified::ctl {
 namespace {
@@ -28,22 +29,12 @@ std::string Fixture(const std::string& rel) {
   return std::string(VERIFIED_SOURCE_DIR) + "/tests/fixtures/signatures/cosign/" + rel;
 }
 
+// Runs `verifiedctl --config-dir DIR ARGS...` in-process; returns the exit status.
 int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
-  CtlContext ctx;
-  CLI::App app;
-  app.add_option("--config-dir", ctx.config_dir);
-  app.require_subcommand(1);
-  AddKeyCommands(app, ctx);
-  AddSignatureCommands(app, ctx);
-  args.insert(args.begin(), {"verifiedctl", "--config-dir", config_dir});
-  std::vector<const char*> argv;
-  for (const auto& a : args) argv.push_back(a.c_str());
-  try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::ParseError& e) {
-    return kExitError;
-  }
-  return ctx.exit_code;
+  return testing::RunCtl(config_dir, std::move(args), [](CLI::App& app, CtlContext& ctx) {
+    AddKeyCommands(app, ctx);
+    AddSignatureCommands(app, ctx);
+  });
 }
 
 // A request with the given members set (the others empty).
