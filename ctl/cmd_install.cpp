@@ -11,6 +11,7 @@
 #include "install/runc_diversion.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
+#include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
 
 namespace verified::ctl {
@@ -44,6 +45,9 @@ Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   VERIFIED_ASSIGN_OR_RETURN(std::string backup,
                             install::ReplaceWithBackup(a.daemon_json, merged.text));
   auto& d = state["docker"];
+  // Debian's docker.io ships no daemon.json: remember that this install created it, so that
+  // uninstall (and the package's purge) leaves /etc/docker as it was, not with an empty file.
+  if (!existing.ok() && !d.contains("created_daemon_json")) d["created_daemon_json"] = true;
   d["daemon_json"] = a.daemon_json;
   d["runtime"] = entry.name;
   if (a.default_runtime && !d.contains("previous_default_runtime")) {
@@ -80,6 +84,16 @@ Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   return Ok();
 }
 
+// True when daemon.json `text` says nothing Docker does not do without the file: {} or only
+// the explicit "default-runtime": "runc" that uninstall writes for a live reload.
+bool OnlyDockerDefaults(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return false;
+  if (j.contains("default-runtime") && j["default-runtime"] != "runc") return false;
+  j.erase("default-runtime");
+  return j.empty();
+}
+
 Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::ordered_json state,
                             install::LoadInstallState(ctx.config_dir));
@@ -99,8 +113,13 @@ Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   if (existing.ok()) {
     VERIFIED_ASSIGN_OR_RETURN(std::string text,
                               install::UnmergeDaemonJson(*existing, name, previous));
-    VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(daemon_json, text));
-    fmt::print("removed runtime \"{}\" from {} (backup: {})\n", name, daemon_json, backup);
+    if (d.value("created_daemon_json", false) && OnlyDockerDefaults(text)) {
+      VERIFIED_RETURN_IF_ERROR(RemoveFileDurable(daemon_json));
+      fmt::print("removed {} (verifiedctl install had created it)\n", daemon_json);
+    } else {
+      VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(daemon_json, text));
+      fmt::print("removed runtime \"{}\" from {} (backup: {})\n", name, daemon_json, backup);
+    }
   } else if (existing.error().kind() != ErrorKind::kNotFound) {
     return std::move(existing).error();
   }

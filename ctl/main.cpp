@@ -2,15 +2,7 @@
 // install into engines.
 #include <CLI/CLI.hpp>
 
-#include "ctl/cmd_audit.h"
-#include "ctl/cmd_check.h"
-#include "ctl/cmd_containerd.h"
-#include "ctl/cmd_install.h"
-#include "ctl/cmd_install_cstorage.h"
-#include "ctl/cmd_key.h"
-#include "ctl/cmd_policy.h"
-#include "ctl/cmd_register.h"
-#include "ctl/cmd_signature.h"
+#include "ctl/app.h"
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
@@ -25,15 +17,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "verifiedctl 0.1.0");
   app.add_option("--config-dir", ctx.config_dir, "configuration directory")->capture_default_str();
   app.require_subcommand(1);
-  AddRegisterCommands(app, ctx);
-  AddPolicyCommands(app, ctx);
-  AddCheckCommands(app, ctx);
-  AddInstallCommands(app, ctx);
-  AddContainersStorageInstallCommands(app, ctx);
-  AddContainerdCommands(app, ctx);
-  AddAuditCommand(app, ctx);
-  AddKeyCommands(app, ctx);
-  AddSignatureCommands(app, ctx);
+  AddAllCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
