@@ -16,59 +16,12 @@
 # Pods use host networking (no CNI), so they share the host's UTS namespace: no hostname.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/oci_image.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=${VERIFIED_SOURCE_DIR:-$HERE/../..}
+source "$(dirname "$0")/cri_lib.sh"
 e2e_init
-e2e_need containerd ctr runc umoci cc
-/usr/bin/python3 -c 'import grpc, grpc_tools.protoc' 2> /dev/null \
-  || e2e_skip "the CRI client needs python3-grpcio and python3-grpc-tools (apt-get install" \
-              "python3-grpc-tools; scripts/install-deps.sh does)"
-
-D="$E2E_DIR/ctd"
-CONF="$D/config.toml"
-CANARY="$E2E_DIR/canary"
-mkdir -p "$D" "$E2E_DIR/pods"
-
-e2e_log "the CRI client: stubs generated from the runtime.v1 subset"
-STUBS="$E2E_DIR/stubs"
-mkdir -p "$STUBS"
-/usr/bin/python3 -m grpc_tools.protoc -I "$HERE/cri" --python_out="$STUBS" \
-  --grpc_python_out="$STUBS" cri_subset.proto || e2e_abort "grpc_tools.protoc failed"
-cri() { /usr/bin/python3 "$HERE/cri/cri_client.py" --socket "$D/c.sock" --stubs "$STUBS" "$@"; }
-C=(ctr --address "$D/c.sock" -n k8s.io)
-
-e2e_extra_cleanup() {
-  [[ -S "$D/c.sock" ]] || return 0
-  # Pods first (their containers go with them), through the CRI; then any task left.
-  cri remove-pods > /dev/null 2>&1
-  local t
-  for t in $("${C[@]}" tasks ls -q 2> /dev/null); do
-    "${C[@]}" tasks kill -s SIGKILL "$t" > /dev/null 2>&1
-    "${C[@]}" tasks delete -f "$t" > /dev/null 2>&1
-  done
-}
+cri_init
 
 e2e_log "Debian's stock config.toml, with private paths and this sandbox's CRI settings"
-STOCK="$SRC/tests/fixtures/containerd/debian-12-config.toml"
-# md5 of the conffile as containerd 1.6.20~ds1-1+deb12u3 ships it (dpkg-query -W -f
-# '${Conffiles}' containerd).
-[[ $(md5sum < "$STOCK") == "773cf1c5a249197a8ef37a08ac168414  -" ]] \
-  || e2e_abort "$STOCK is not Debian 12's stock config.toml"
-grep -q runtimes "$STOCK" && e2e_abort "the stock file was expected to name no runtime"
-# Top-level keys go above its first table. restrict_oom_score_adj: this sandbox has no
-# CAP_SYS_RESOURCE, so runc cannot give the pause container oom_score_adj -998 ("can't get
-# final child's PID from pipe: EOF"); sandbox_image: the one built below (no registry).
-awk -v d="$D" '
-  NR == 1 && $0 == "version = 2" {
-    print; print "root = \"" d "/root\""; print "state = \"" d "/state\""
-    print "[grpc]"; print "  address = \"" d "/c.sock\""
-    print "[ttrpc]"; print "  address = \"" d "/c.sock.ttrpc\""; next }
-  $0 == "  [plugins.\"io.containerd.grpc.v1.cri\"]" {
-    print; print "    restrict_oom_score_adj = true"
-    print "    sandbox_image = \"localhost/verified-e2e/pause:1\""; next }
-  { sub("/var/lib/containerd/opt", d "/opt"); print }' "$STOCK" > "$CONF"
-[[ $(grep -c "$D" "$CONF") -eq 5 ]] && grep -q restrict_oom_score_adj "$CONF" \
-  || e2e_abort "could not adapt the stock config: $(cat "$CONF")"
+cri_stock_config
 cp "$CONF" "$E2E_DIR/original.toml"
 
 e2e_log "verifiedctl install containerd into it"
@@ -82,11 +35,8 @@ grep -q '^\[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc\]$' "$C
   || fail "no runc table: the CRI plugin will not load: $(tail -12 "$CONF")"
 
 e2e_log "a private containerd on the installed config: its CRI plugin must load"
-VERIFIED_CONFIG_DIR="$CFG" containerd --config "$CONF" > "$D/containerd.log" 2>&1 &
-E2E_PIDS+=($!)
-e2e_wait_for 30 ctr --address "$D/c.sock" version \
-  || e2e_abort "containerd did not start: $(tail -5 "$D/containerd.log")"
-if ctr --address "$D/c.sock" plugins ls | grep -Eq '^io\.containerd\.grpc\.v1[[:space:]]+cri[[:space:]].*[[:space:]]ok[[:space:]]*$'; then
+cri_start_containerd
+if cri_plugin_ok; then
   pass "ctr plugins ls: io.containerd.grpc.v1 cri ok"
 else
   e2e_abort "the CRI plugin did not load on the installed config (every pod on such a node" \
@@ -102,18 +52,9 @@ expect_contains "$line" "verified:{Type:io.containerd.runc.v2" "CRI plugin confi
 expect_contains "$line" "BinaryName:$VERIFIED_RUNTIME" "CRI plugin config"
 
 e2e_log "images, offline: the sandbox image from a static pause program, app:1, other:1"
-cc -static -Os -s -o "$E2E_DIR/pause" "$HERE/cri/pause.c" || e2e_abort "cannot build pause"
-P="$E2E_DIR/oci-pause"
-{ umoci init --layout "$P" && umoci new --image "$P:1" \
-    && umoci unpack --rootless --image "$P:1" "$E2E_DIR/pause-b" > /dev/null \
-    && install -m 0755 "$E2E_DIR/pause" "$E2E_DIR/pause-b/rootfs/pause" \
-    && umoci repack --image "$P:1" "$E2E_DIR/pause-b" \
-    && umoci config --image "$P:1" --config.entrypoint /pause \
-    && oci_archive "$P" "$E2E_DIR/pause.tar"; } || e2e_abort "pause image"
-for img in app other; do
-  oci_image "$E2E_DIR/oci-$img" 1 "$img-1" > /dev/null && oci_archive "$E2E_DIR/oci-$img" \
-    "$E2E_DIR/$img.tar" || e2e_abort "image $img"
-done
+cri_pause_image
+cri_image app
+cri_image other
 # Seed 000's tamper: app:1 rebuilt with a layer on top (same base layers, same tag).
 T="$E2E_DIR/oci-tamper"
 { cp -a "$E2E_DIR/oci-app" "$T" \
@@ -121,9 +62,6 @@ T="$E2E_DIR/oci-tamper"
     && echo tampered >> "$E2E_DIR/tamper-b/rootfs/etc/image-tag" \
     && umoci repack --image "$T:1" "$E2E_DIR/tamper-b" \
     && oci_archive "$T" "$E2E_DIR/tamper.tar"; } || e2e_abort "tampered image"
-expect_ok "${C[@]}" images import --base-name localhost/verified-e2e/pause "$E2E_DIR/pause.tar"
-expect_ok "${C[@]}" images import --base-name docker.io/library/app "$E2E_DIR/app.tar"
-expect_ok "${C[@]}" images import --base-name docker.io/library/other "$E2E_DIR/other.tar"
 e2e_wait_for 10 cri image-id docker.io/library/other:1 || fail "CRI does not see other:1"
 OTHER_ID=$(cri image-id docker.io/library/other:1)
 APP_ID=$(cri image-id docker.io/library/app:1)
@@ -132,18 +70,6 @@ export CONTAINERD_ADDRESS="$D/c.sock"
 expect_ok vctl register docker.io/library/app:1 --engine containerd --namespace k8s.io
 expect_ok vctl register localhost/verified-e2e/pause:1 --engine containerd --namespace k8s.io
 expect_ok vctl policy allow docker.io/library/app --require registered
-
-# run_ctr POD_ID POD NAME IMAGE [client flags...]: a container that writes the canary NAME,
-# then stays up (for the audit).
-run_ctr() {
-  local pod_id=$1 pod=$2 name=$3 image=$4; shift 4
-  cri run-container "$pod_id" "$pod" "$name" "$image" --log-dir "$E2E_DIR/pods/$pod" \
-    --mount "$CANARY:/canary" "$@" -- sh -c "touch /canary/$name; exec sleep 600"
-}
-run_pod() {  # run_pod NAME [--handler H]
-  mkdir -p "$E2E_DIR/pods/$1"
-  cri run-pod "$1" --log-dir "$E2E_DIR/pods/$1" "${@:2}"
-}
 
 e2e_log "the pod sandbox gets no bypass: its image needs a rule"
 expect_fail run_pod refused-sandbox --handler verified
