@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the CRI tests (cri_containerd.sh, cri_installer.sh): a private containerd on
 # Debian's stock config.toml with its CRI plugin, the CRI client (tests/e2e/cri/), the pause
 # image. Source after lib.sh and oci_image.sh, then call cri_init.
@@ -24,7 +25,11 @@ cri_init() {
 
 cri() { /usr/bin/python3 "$CRI_HERE/cri/cri_client.py" --socket "$D/c.sock" --stubs "$STUBS" "$@"; }
 
-e2e_extra_cleanup() {
+# The cleanup lib.sh runs at exit (a test that has more to stop defines its own
+# e2e_extra_cleanup after sourcing this file and calls cri_cleanup from it).
+e2e_extra_cleanup() { cri_cleanup; }
+
+cri_cleanup() {
   if [[ -S "$D/c.sock" ]]; then
     # Pods first (their containers go with them), through the CRI; then any task left.
     cri remove-pods > /dev/null 2>&1
