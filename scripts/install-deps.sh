@@ -13,6 +13,8 @@ PKGS=(
   python3-grpcio
   # the CRI client of e2e cri_containerd: its stubs are generated at test time
   python3-grpc-tools
+  # e2e cri_installer checks the DaemonSet and RuntimeClass manifests
+  python3-yaml
   # sealed images: static test program, seccomp base profile, a second multi-call binary
   libc6-dev golang-github-containers-common toybox
 )

@@ -48,6 +48,36 @@ cat > "$E2E_DIR/configmap/policy.json" << 'JSON'
 }
 JSON
 
+e2e_log "the manifests agree with the entry point"
+if /usr/bin/python3 -c 'import yaml' 2> /dev/null; then
+  expect_ok /usr/bin/python3 - "$CRI_SRC/install/kubernetes" "$INSTALLER" << 'PY'
+import re, sys, yaml
+kdir, script = sys.argv[1], open(sys.argv[2]).read()
+docs = {d["kind"]: d for d in yaml.safe_load_all(open(kdir + "/daemonset.yaml"))}
+rc = yaml.safe_load(open(kdir + "/runtimeclass.yaml"))
+pod = docs["DaemonSet"]["spec"]["template"]["spec"]
+ctr = pod["containers"][0]
+assert ctr["command"][-1] == "run" and ctr["command"][0].endswith("/node-installer.sh"), ctr
+assert ctr["securityContext"]["privileged"] and pod["hostPID"]
+assert pod["serviceAccountName"] == docs["ServiceAccount"]["metadata"]["name"]
+mounts = {m["name"]: m["mountPath"] for m in ctr["volumeMounts"]}
+vols = {v["name"]: v for v in pod["volumes"]}
+# Each default host path of the script is mounted at that very path from the host.
+for var, path in re.findall(r'\$\{(VERIFIED_\w+):-(/[^}]+)\}', script):
+    mounted = [n for n, p in mounts.items() if path == p or path.startswith(p + "/")]
+    assert mounted, f"{var} default {path} is not mounted"
+    v = vols[mounted[0]]
+    assert v.get("configMap") or v["hostPath"]["path"] == mounts[mounted[0]], v
+assert any(e["name"] == "NODE_NAME" for e in ctr["env"]) and "NODE_NAME" in script
+label = re.search(r'(verified\.runtime/ready)=(true)', script)
+assert rc["handler"] == "verified"
+assert rc["scheduling"]["nodeSelector"] == {label.group(1): label.group(2)}, rc
+print("daemonset.yaml and runtimeclass.yaml match node-installer.sh")
+PY
+else
+  e2e_log "python3-yaml absent: manifests not checked"
+fi
+
 e2e_log "an install that fails half way (a binary missing from the image) undoes itself"
 mkdir -p "$E2E_DIR/broken-image-bin"
 cp "$VERIFIED_RUNTIME" "$VERIFIEDCTL" "$E2E_DIR/broken-image-bin/"
