@@ -5,6 +5,7 @@
 #
 #   node-installer.sh install | uninstall | run
 #
+# (`run` first undoes an install whose pod was killed before it could undo it.)
 # install:  copies verified-runtime, verifiedctl and verified-hook to the host's bin dir
 #           (a file already there is kept aside and put back on uninstall), installs the
 #           policy from the mounted ConfigMap directory, writes containerd's `verified`
@@ -22,9 +23,10 @@
 #   VERIFIED_HOST_CONFIG_DIR  /etc/verified
 #   VERIFIED_CONTAINERD_CONFIG /etc/containerd/config.toml
 #   VERIFIED_POLICY_DIR       /etc/verified-policy (the ConfigMap: policy.json)
-#   VERIFIED_RESTART_CONTAINERD  command restarting the host's containerd (default: systemctl
-#                             in the host's namespaces through nsenter; needs hostPID)
-#   VERIFIED_LABEL_NODE / VERIFIED_UNLABEL_NODE  commands (default: kubectl label node
+#   VERIFIED_RESTART_CONTAINERD  command line (split on blanks) restarting the host's
+#                             containerd (default: systemctl in the host's namespaces through
+#                             nsenter; needs hostPID)
+#   VERIFIED_LABEL_NODE / VERIFIED_UNLABEL_NODE  command lines (default: kubectl label node
 #                             $NODE_NAME verified.runtime/ready=true / verified.runtime/ready-)
 set -uo pipefail
 
@@ -158,6 +160,12 @@ case ${1:-} in
   install) install_or_undo ;;
   uninstall) do_uninstall ;;
   run)
+    # A pod killed before it could undo (SIGKILL, a node crash) left its record: undo that
+    # install first, or the restarted pod could never install again.
+    if [[ -e "$STATE" ]]; then
+      log "a previous install was not undone: undoing it first"
+      do_uninstall
+    fi
     install_or_undo
     trap 'do_uninstall; exit 0' TERM INT
     while :; do sleep 3600 & wait $!; done ;;

@@ -91,15 +91,22 @@ expect_contains "$LAST_OUT" "install failed: undoing what it did"
   && [[ ! -e "$CFG/node-installer.state" ]] && pass "nothing left of the failed install" \
   || fail "the failed install left: $(ls -la "$HOST_BIN" "$CFG")"
 
+e2e_log "an install whose pod was killed before it could undo: the next run undoes it first"
+INST_ENV=(VERIFIED_SRC_DIR="$E2E_DIR/image-bin" VERIFIED_HOST_BIN_DIR="$HOST_BIN"
+  VERIFIED_HOST_CONFIG_DIR="$CFG" VERIFIED_CONTAINERD_CONFIG="$CONF"
+  VERIFIED_POLICY_DIR="$E2E_DIR/configmap")
+expect_ok env "${INST_ENV[@]}" VERIFIED_RESTART_CONTAINERD=true VERIFIED_LABEL_NODE=true \
+  bash "$INSTALLER" install
+expect_fail env "${INST_ENV[@]}" bash "$INSTALLER" install
+expect_contains "$LAST_OUT" "already installed (uninstall first)"
+
 e2e_log "node-installer.sh run (the DaemonSet's container)"
 cat > "$E2E_DIR/kubectl-label.sh" << EOF
 #!/bin/bash
 echo "\$*" >> '$E2E_DIR/labels.log'
 EOF
 chmod +x "$E2E_DIR/kubectl-label.sh"
-VERIFIED_SRC_DIR="$E2E_DIR/image-bin" VERIFIED_HOST_BIN_DIR="$HOST_BIN" \
-  VERIFIED_HOST_CONFIG_DIR="$CFG" VERIFIED_CONTAINERD_CONFIG="$CONF" \
-  VERIFIED_POLICY_DIR="$E2E_DIR/configmap" VERIFIED_RESTART_CONTAINERD="$D/restart.sh" \
+env "${INST_ENV[@]}" VERIFIED_RESTART_CONTAINERD="$D/restart.sh" \
   VERIFIED_LABEL_NODE="$E2E_DIR/kubectl-label.sh label node-1 verified.runtime/ready=true" \
   VERIFIED_UNLABEL_NODE="$E2E_DIR/kubectl-label.sh label node-1 verified.runtime/ready-" \
   bash "$INSTALLER" run > "$E2E_DIR/installer.log" 2>&1 &
@@ -116,6 +123,7 @@ e2e_extra_cleanup() {
 e2e_wait_for 60 grep -q "ready: node labelled" "$E2E_DIR/installer.log" \
   || e2e_abort "the installer did not finish: $(cat "$E2E_DIR/installer.log")"
 pass "installer: $(tail -1 "$E2E_DIR/installer.log")"
+expect_contains "$(cat "$E2E_DIR/installer.log")" "a previous install was not undone: undoing it first" "installer log"
 for b in verified-runtime verifiedctl verified-hook; do
   cmp -s "$HOST_BIN/$b" "$E2E_DIR/image-bin/$b" && pass "$b installed" || fail "$b not installed"
 done
