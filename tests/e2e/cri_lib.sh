@@ -30,6 +30,7 @@ cri() { /usr/bin/python3 "$CRI_HERE/cri/cri_client.py" --socket "$D/c.sock" --st
 e2e_extra_cleanup() { cri_cleanup; }
 
 cri_cleanup() {
+  [[ -n ${D:-} ]] || return 0  # skipped before cri_init got that far
   if [[ -S "$D/c.sock" ]]; then
     # Pods first (their containers go with them), through the CRI; then any task left.
     cri remove-pods > /dev/null 2>&1
