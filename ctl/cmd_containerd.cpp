@@ -42,14 +42,20 @@ Status InstallContainerd(const CtlContext& ctx, const ContainerdArgs& a) {
   if (!existing.ok() && existing.error().kind() != ErrorKind::kNotFound) {
     return std::move(existing).error();
   }
-  VERIFIED_ASSIGN_OR_WRAP(std::string merged,
+  VERIFIED_ASSIGN_OR_WRAP(install::ContainerdMerge merged,
                           install::MergeContainerdConfig(existing.ok() ? *existing : "", entry),
                           "{}", a.config);
-  VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(a.config, merged));
+  VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(a.config, merged.text));
   state["containerd"] = {{"config", a.config}, {"runtime", entry.name}};
   VERIFIED_RETURN_IF_ERROR(install::SaveInstallState(ctx.config_dir, state));
   fmt::print("added CRI runtime \"{}\" ({}) to {}{}\n", entry.name, entry.runtime_path, a.config,
              backup.empty() ? "" : " (backup: " + backup + ")");
+  if (merged.added_builtin) {
+    fmt::print(
+        "also wrote containerd's built-in default runtime \"{}\" (the file named no runtime; "
+        "without it the CRI plugin would not load); uninstall removes it too\n",
+        install::kBuiltInRuntime);
+  }
   if (ctx.config_dir != kDefaultConfigDir) {
     fmt::print(
         "note: containerd cannot pass arguments to a runtime binary; it reads {} unless "

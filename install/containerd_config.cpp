@@ -20,9 +20,16 @@ std::vector<std::string> Lines(std::string_view text) {
   return out;
 }
 
-std::string Join(const std::vector<std::string>& lines) {
+// Whether the last line of a (non-empty) text ends with a newline: kept as it was, so that an
+// uninstall gives back exactly the bytes the install found.
+bool EndsWithNewline(std::string_view text) { return text.empty() || text.back() == '\n'; }
+
+std::string Join(const std::vector<std::string>& lines, bool final_newline) {
   std::string out;
-  for (const auto& l : lines) out += l + "\n";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    out += lines[i];
+    if (i + 1 < lines.size() || final_newline) out += "\n";
+  }
   return out;
 }
 
@@ -208,24 +215,21 @@ std::string RuntimesTable(int version) {
   }
 }
 
-Result<std::string> MergeContainerdConfig(std::string_view existing,
-                                          const ContainerdRuntimeEntry& entry) {
-  std::vector<std::string> lines = Lines(existing);
-  int version = 2;
-  if (!Trim(existing).empty()) {
-    VERIFIED_ASSIGN_OR_RETURN(version, ContainerdConfigVersion(existing));
-  } else {
-    lines = {"version = 2"};
-  }
-  VERIFIED_ASSIGN_OR_RETURN(Block old, FindBlock(lines, entry.name));
-  if (old.found) {
-    lines.erase(lines.begin() + static_cast<long>(old.begin),
-                lines.begin() + static_cast<long>(old.end) + 1);
-  }
-  const std::string runtimes = RuntimesTable(version);
-  VERIFIED_ASSIGN_OR_RETURN(std::string ours, CanonicalKeyPath(runtimes + "." + Quote(entry.name)));
-  // Refuse whatever our block would collide with: the runtime defined elsewhere (as a table or
-  // a dotted/inline key), or a parent table written inline (a header cannot extend it).
+namespace {
+
+// Removes a merge's block and the blank line the merge put before it.
+void RemoveBlock(std::vector<std::string>& lines, const Block& b) {
+  size_t begin = b.begin;
+  if (begin > 0 && Trim(lines[begin - 1]).empty()) --begin;
+  lines.erase(lines.begin() + static_cast<long>(begin),
+              lines.begin() + static_cast<long>(b.end) + 1);
+}
+
+// Refuses whatever the block would collide with: a table or key at or below one of `ours` (a
+// runtime defined elsewhere, as a table or a dotted/inline key), or a parent of one written
+// inline (a header cannot extend it).
+Status CheckNoCollision(const std::vector<std::string>& lines, const std::string& ours,
+                        const std::string& name) {
   std::string table;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (auto h = HeaderOf(lines[i])) {
@@ -234,7 +238,7 @@ Result<std::string> MergeContainerdConfig(std::string_view existing,
         return MakeError(ErrorKind::kInvalidArgument,
                          "line {}: [{}] already defines runtime '{}'; remove it (or install "
                          "under another --runtime-name)",
-                         i + 1, *h, entry.name);
+                         i + 1, *h, name);
       }
       continue;
     }
@@ -249,17 +253,94 @@ Result<std::string> MergeContainerdConfig(std::string_view existing,
                                                   : "defines a parent table of the runtime");
     }
   }
-  std::string cgroup = RuncSystemdCgroup(lines, runtimes);
-  while (!lines.empty() && Trim(lines.back()).empty()) lines.pop_back();
-  lines.push_back("");
-  lines.push_back(BeginMarker(entry.name));
-  lines.push_back("[" + ours + "]");
-  lines.push_back("  runtime_type = \"io.containerd.runc.v2\"");
-  lines.push_back("[" + ours + ".options]");
-  lines.push_back("  BinaryName = " + Quote(entry.runtime_path));
-  if (!cgroup.empty()) lines.push_back("  SystemdCgroup = " + cgroup);
-  lines.push_back(EndMarker(entry.name));
-  return Join(lines);
+  return Ok();
+}
+
+// The value of a `key = "string"` line, unquoted (a bare word as written).
+std::string StringValue(std::string_view line) {
+  std::string_view v = Trim(line.substr(line.find('=') + 1));
+  if (!v.empty() && (v.front() == '"' || v.front() == '\'')) {
+    size_t close = v.find(v.front(), 1);
+    return std::string(v.substr(1, close == std::string_view::npos ? v.npos : close - 1));
+  }
+  return std::string(v.substr(0, v.find_first_of(" \t#")));
+}
+
+// Whether the file leaves the CRI plugin on its built-in runtimes map: it names no runtime
+// under `runtimes` and its default runtime is the built-in one. containerd 1.6 starts the
+// plugin config from a map holding only "runc" (runtime_type io.containerd.runc.v2,
+// pkg/cri/config/config_unix.go DefaultConfig) and decoding a file that names any runtime
+// replaces that map, so our table alone would leave default_runtime_name "runc" undefined and
+// the plugin refuses to load ("no corresponding runtime configured in containerd.runtimes for
+// containerd default_runtime_name"). A file that names other runtimes but not its default was
+// broken before us and is left as it is.
+bool ReliesOnBuiltInRuntime(const std::vector<std::string>& lines, const std::string& runtimes) {
+  const std::string parent = runtimes.substr(0, runtimes.rfind('.'));
+  std::string table, default_name = kBuiltInRuntime;
+  for (const auto& line : lines) {
+    if (auto h = HeaderOf(line)) {
+      table = *h;
+      if (StartsWithPath(*h, runtimes) && *h != runtimes) return false;
+      continue;
+    }
+    auto key = KeyOf(line);
+    if (!key) continue;
+    std::string full = table.empty() ? *key : table + "." + *key;
+    if (StartsWithPath(full, runtimes)) return false;  // `runtimes = {...}` or runtimes.x.y = ..
+    if (full == parent + ".default_runtime_name") default_name = StringValue(line);
+  }
+  return default_name == kBuiltInRuntime;
+}
+
+std::vector<std::string> BlockLines(const std::string& ours, const ContainerdRuntimeEntry& entry,
+                                    const std::string& cgroup, const std::string& builtin) {
+  std::vector<std::string> out = {BeginMarker(entry.name)};
+  if (!builtin.empty()) {
+    out.push_back("# " + std::string(kBuiltInRuntime) +
+                  ": containerd's built-in default runtime, which a runtimes table here would "
+                  "otherwise replace");
+    out.push_back("[" + builtin + "]");
+    out.push_back("  runtime_type = \"io.containerd.runc.v2\"");
+  }
+  out.push_back("[" + ours + "]");
+  out.push_back("  runtime_type = \"io.containerd.runc.v2\"");
+  out.push_back("[" + ours + ".options]");
+  out.push_back("  BinaryName = " + Quote(entry.runtime_path));
+  if (!cgroup.empty()) out.push_back("  SystemdCgroup = " + cgroup);
+  out.push_back(EndMarker(entry.name));
+  return out;
+}
+
+}  // namespace
+
+Result<ContainerdMerge> MergeContainerdConfig(std::string_view existing,
+                                              const ContainerdRuntimeEntry& entry) {
+  std::vector<std::string> lines = Lines(existing);
+  bool final_newline = EndsWithNewline(existing);
+  int version = 2;
+  if (!Trim(existing).empty()) {
+    VERIFIED_ASSIGN_OR_RETURN(version, ContainerdConfigVersion(existing));
+  } else {
+    lines = {"version = 2"};
+    final_newline = true;
+  }
+  VERIFIED_ASSIGN_OR_RETURN(Block old, FindBlock(lines, entry.name));
+  if (old.found) RemoveBlock(lines, old);
+  const std::string runtimes = RuntimesTable(version);
+  VERIFIED_ASSIGN_OR_RETURN(std::string ours, CanonicalKeyPath(runtimes + "." + Quote(entry.name)));
+  VERIFIED_RETURN_IF_ERROR(CheckNoCollision(lines, ours, entry.name));
+  ContainerdMerge out;
+  std::string builtin;
+  if (entry.name != kBuiltInRuntime && ReliesOnBuiltInRuntime(lines, runtimes)) {
+    VERIFIED_ASSIGN_OR_RETURN(builtin, CanonicalKeyPath(runtimes + "." + kBuiltInRuntime));
+    out.added_builtin = true;
+  }
+  lines.push_back("");  // the blank line before the block, removed with it
+  for (auto& l : BlockLines(ours, entry, RuncSystemdCgroup(lines, runtimes), builtin)) {
+    lines.push_back(std::move(l));
+  }
+  out.text = Join(lines, final_newline);
+  return out;
 }
 
 Result<std::string> UnmergeContainerdConfig(std::string_view existing, const std::string& name) {
@@ -269,11 +350,8 @@ Result<std::string> UnmergeContainerdConfig(std::string_view existing, const std
     return MakeError(ErrorKind::kNotFound, "no '{}' block from verifiedctl in the config",
                      BeginMarker(name));
   }
-  size_t begin = b.begin;
-  if (begin > 0 && Trim(lines[begin - 1]).empty()) --begin;  // the blank line merge added
-  lines.erase(lines.begin() + static_cast<long>(begin),
-              lines.begin() + static_cast<long>(b.end) + 1);
-  return Join(lines);
+  RemoveBlock(lines, b);
+  return Join(lines, EndsWithNewline(existing));
 }
 
 }  // namespace verified::install

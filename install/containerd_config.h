@@ -11,8 +11,13 @@
 //     SystemdCgroup = true                     (copied from the runc runtime when it sets it)
 //   # END verified runtime
 // Version 3 (containerd 2.x) uses plugins."io.containerd.cri.v1.runtime", version 1 (or no
-// version key) plugins.cri. Anything that already defines the runtime outside the block, or
-// defines the parent tables inline (which a header cannot extend), is refused with the line.
+// version key) plugins.cri. A file that names no runtime at all relies on the CRI plugin's
+// built-in "runc", which a runtimes table in the file replaces: the block then also writes
+//   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+//     runtime_type = "io.containerd.runc.v2"
+// so the plugin still finds its default runtime (Debian's stock config.toml is such a file).
+// Anything that already defines the runtime outside the block, or defines the parent tables inline
+// (which a header cannot extend), is refused with the line.
 #pragma once
 
 #include <string>
@@ -41,13 +46,25 @@ std::string RuntimesTable(int version);
 /// kParse for an unterminated quote.
 Result<std::string> CanonicalKeyPath(std::string_view path);
 
-/// Adds (or replaces, when a previous install's block is present) the runtime block. ""
-/// means no file yet: the result is a version 2 config holding only the block. kInvalidArgument
-/// names the line that already defines the runtime or inlines a parent table.
-Result<std::string> MergeContainerdConfig(std::string_view existing,
-                                          const ContainerdRuntimeEntry& entry);
+/// The CRI plugin's built-in runtime, the one a config that names none relies on.
+inline constexpr const char* kBuiltInRuntime = "runc";
 
-/// Removes the block a merge added (and nothing else). kNotFound when there is none.
+/// What a merge wrote.
+struct ContainerdMerge {
+  std::string text;            ///< the whole new config
+  bool added_builtin = false;  ///< the block also defines kBuiltInRuntime (see above)
+};
+
+/// Adds (or replaces, when a previous install's block is present) the runtime block. ""
+/// means no file yet: the result is a version 2 config holding only the block. Everything
+/// outside the block (trailing blank lines, a missing final newline) is kept byte for byte.
+/// kInvalidArgument names the line that already defines the runtime or inlines a parent table.
+Result<ContainerdMerge> MergeContainerdConfig(std::string_view existing,
+                                              const ContainerdRuntimeEntry& entry);
+
+/// Removes the block a merge added (and the blank line it put before it), nothing else: the
+/// result is the file as it was before the merge, byte for byte, when nothing else changed.
+/// kNotFound when there is none.
 Result<std::string> UnmergeContainerdConfig(std::string_view existing, const std::string& name);
 
 }  // namespace verified::install

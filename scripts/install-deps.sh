@@ -11,6 +11,10 @@ PKGS=(
   uidmap fuse-overlayfs iptables python3 jq procps util-linux
   # a containerd API client that stores spec bytes verbatim (e2e containerd_spec_keys)
   python3-grpcio
+  # the CRI client of e2e cri_containerd: its stubs are generated at test time
+  python3-grpc-tools
+  # e2e cri_installer checks the DaemonSet and RuntimeClass manifests
+  python3-yaml
   # sealed images: static test program, seccomp base profile, a second multi-call binary
   libc6-dev golang-github-containers-common toybox
 )

@@ -49,13 +49,30 @@ std::string RuntimeOf(const Dir& task) {
   return "";
 }
 
-// Names a CRI container like crictl does (namespace/pod/container); others "<ns>/<id>".
+// Names a CRI container like crictl does (namespace/pod/container), a pod sandbox
+// namespace/pod/POD (the kubelet's name for the infra container, k8s_POD_<pod>_<ns> under
+// dockershim); others "<ns>/<id>".
 std::string NameOf(const Spec& spec, const std::string& ns, const std::string& id) {
   std::string ctr = spec.Annotation("io.kubernetes.cri.container-name");
   std::string pod = spec.Annotation("io.kubernetes.cri.sandbox-name");
   std::string kns = spec.Annotation("io.kubernetes.cri.sandbox-namespace");
+  if (ctr.empty() && spec.Annotation("io.kubernetes.cri.container-type") == "sandbox") {
+    ctr = "POD";
+  }
   if (!ctr.empty() && !pod.empty()) return (kns.empty() ? "" : kns + "/") + pod + "/" + ctr;
   return ns + "/" + id;
+}
+
+// The bundles whose shim may supervise this task: its own, and for a CRI container its pod
+// sandbox's. containerd-shim-runc-v2 serves every container of a pod from the one shim it
+// started for the sandbox, in the sandbox's bundle (shim grouping by the
+// io.kubernetes.cri.sandbox-id annotation, containerd runtime/v2/runc/v2/service.go), so a
+// running CRI container's init has the sandbox's bundle as its parent's working directory.
+std::vector<std::string> SupervisingBundles(const std::string& bundle, const Spec& spec) {
+  std::vector<std::string> out = {bundle};
+  std::string sandbox = spec.Annotation("io.kubernetes.cri.sandbox-id");
+  if (ValidIdentifier(sandbox)) out.push_back(bundle.substr(0, bundle.rfind('/') + 1) + sandbox);
+  return out;
 }
 
 }  // namespace
@@ -96,7 +113,8 @@ Result<FoundContainer> ReadContainerdTask(const Dir& task_root, const std::strin
     long pid = strtol(pid_text->c_str(), &end, 10);
     auto located = pid > 0 ? BundleOfInitPid(static_cast<pid_t>(pid))
                            : Result<std::string>(MakeError(ErrorKind::kParse, "bad init.pid"));
-    if (located.ok() && *located == bundle) {
+    auto shims = SupervisingBundles(bundle, spec);
+    if (located.ok() && std::find(shims.begin(), shims.end(), *located) != shims.end()) {
       c.running = true;
       c.state = "running";
       c.bundle = bundle;

@@ -72,6 +72,44 @@ TEST(ContainerdContainers, ListsRunningTasksWithCriNames) {
   EXPECT_EQ(old.runtime, "/usr/sbin/runc");
 }
 
+// CRI runs every container of a pod under the shim it started for the pod's sandbox, in the
+// sandbox's bundle: such a container is running, and the sandbox is named after its pod.
+TEST(ContainerdContainers, CriContainersUnderTheirSandboxShim) {
+  FakeTree t;
+  std::string sandbox_id(64, 's'), ctr_id(64, 'c');
+  std::string sandbox = std::string(kTasks) + "/k8s.io/" + sandbox_id;
+  std::string ctr = std::string(kTasks) + "/k8s.io/" + ctr_id;
+  t.Write(sandbox + "/config.json", R"({"root":{"path":"rootfs"},"annotations":{
+      "io.kubernetes.cri.container-type":"sandbox","io.kubernetes.cri.sandbox-id":")" +
+                                        sandbox_id + R"(",
+      "io.kubernetes.cri.sandbox-name":"web-7d4","io.kubernetes.cri.sandbox-namespace":"prod"}})");
+  t.Write(sandbox + "/init.pid", std::to_string(t.SpawnInit()));
+  std::string spec = CriSpec();
+  spec.insert(spec.rfind("}}"), ",\"io.kubernetes.cri.sandbox-id\":\"" + sandbox_id + "\"");
+  t.Write(ctr + "/config.json", spec);
+  t.Write(ctr + "/init.pid", std::to_string(t.SpawnInit()));
+  // A container naming another pod's sandbox is not supervised from there: stale.
+  std::string other = std::string(kTasks) + "/k8s.io/other";
+  std::string other_spec = CriSpec();
+  other_spec.insert(other_spec.rfind("}}"), R"(,"io.kubernetes.cri.sandbox-id":"elsewhere")");
+  t.Write(other + "/config.json", other_spec);
+  t.Write(other + "/init.pid", std::to_string(t.SpawnInit()));
+
+  ScopedCwd shim(t.root() + "/" + sandbox);
+  auto all = ContainerdContainers({t.root() + "/state"}).List(true);
+  ASSERT_TRUE(all.ok()) << all.error().What();
+  ASSERT_EQ((*all)->size(), 3u);
+  const FoundContainer& c = (**all)[0];  // sorted by id: c..., other, s...
+  EXPECT_EQ(c.id, ctr_id);
+  EXPECT_EQ(c.name, "prod/web-7d4/web");
+  EXPECT_TRUE(c.running);
+  EXPECT_EQ(c.bundle, t.root() + "/" + ctr);  // its own bundle, not the sandbox's
+  EXPECT_FALSE((**all)[1].running);
+  const FoundContainer& s = (**all)[2];
+  EXPECT_EQ(s.name, "prod/web-7d4/POD");
+  EXPECT_TRUE(s.running);
+}
+
 TEST(ContainerdContainers, MalformedSpecIsAnError) {
   FakeTree t;
   t.Write(std::string(kTasks) + "/default/bad/config.json", "{not json");
