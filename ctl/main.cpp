@@ -10,6 +10,7 @@
 #include "ctl/cmd_key.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
+#include "ctl/cmd_sign.h"
 #include "ctl/cmd_signature.h"
 #include "ctl/context.h"
 #include "verifier/config/config_dir.h"
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   AddAuditCommand(app, ctx);
   AddKeyCommands(app, ctx);
   AddSignatureCommands(app, ctx);
+  AddSignCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
