@@ -68,7 +68,14 @@ FakeCsImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
   img.id = Sha256Hex(config_text);
   std::string key = "sha256:" + img.id;
   Write("overlay-images/" + img.id + "/" + cstorage::BigDataFileName(key), config_text);
-  std::string manifest = nlohmann::json({{"schemaVersion", 2}, {"seed", seed}}).dump();
+  std::string manifest =
+      nlohmann::json({{"schemaVersion", 2},
+                      {"config",
+                       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                        {"digest", key},
+                        {"size", config_text.size()}}},
+                      {"seed", seed}})
+          .dump();
   img.manifest_digest = Sha256Digest(manifest);
   std::string mkey = "manifest-" + img.manifest_digest;
   Write("overlay-images/" + img.id + "/" + cstorage::BigDataFileName(mkey), manifest);
