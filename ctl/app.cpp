@@ -8,6 +8,7 @@
 #include "ctl/cmd_key.h"
 #include "ctl/cmd_policy.h"
 #include "ctl/cmd_register.h"
+#include "ctl/cmd_sign.h"
 #include "ctl/cmd_signature.h"
 #include "ctl/cmd_uninstall_all.h"
 
@@ -24,6 +25,7 @@ void AddAllCommands(CLI::App& app, CtlContext& ctx) {
   AddAuditCommand(app, ctx);
   AddKeyCommands(app, ctx);
   AddSignatureCommands(app, ctx);
+  AddSignCommand(app, ctx);
 }
 
 int RunNestedCommand(const CtlContext& parent, const std::vector<std::string>& args) {

@@ -4,6 +4,7 @@
 
 #include "verifier/crypto/sha256.h"
 #include "verifier/fs/dir.h"
+#include "verifier/signature/cosign_layout.h"
 #include "verifier/signature/cosign_simple_signing.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/manifest_binding.h"
@@ -32,7 +33,17 @@ Result<std::string> ReadSignatureText(const std::string& path) {
   return text;
 }
 
+// `cosign save` output: the image's manifest and the signatures cosign_layout.h finds.
+Result<Candidates> ReadLayout(const SignatureImportRequest& req) {
+  VERIFIED_ASSIGN_OR_RETURN(signature::CosignLayout layout, signature::ReadCosignLayout(req.dir));
+  Candidates out;
+  out.manifest = std::move(layout.image_bytes);
+  out.records = std::move(layout.records);
+  return out;
+}
+
 Result<Candidates> ReadDir(const SignatureImportRequest& req) {
+  if (signature::IsOciLayoutDir(req.dir)) return ReadLayout(req);
   Candidates out;
   std::string manifest_path = req.dir + "/manifest.json";
   VERIFIED_ASSIGN_OR_WRAP(out.manifest,

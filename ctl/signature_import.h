@@ -14,7 +14,9 @@ namespace verified::ctl {
 
 /// The source: exactly one of `dir`, `bundle_file`, or `payload_file` with `signature_file`.
 struct SignatureImportRequest {
-  std::string dir;             ///< a containers/image dir: layout (manifest.json, signature-N)
+  /// A containers/image dir: layout (manifest.json, signature-N), or an OCI layout written by
+  /// `cosign save` (it has an oci-layout file; verifier/signature/cosign_layout.h).
+  std::string dir;
   std::string bundle_file;     ///< a sigstore bundle v0.3 (.sigstore.json)
   std::string payload_file;    ///< cosign simple-signing payload bytes
   std::string signature_file;  ///< its signature, base64 (a trailing newline is allowed)

@@ -34,6 +34,11 @@ nlohmann::ordered_json ProvenanceJson(const ResolvedImage& img) {
                       {"diff_dir", l.diff_dir}});
   }
   j["layers"] = layers;
+  nlohmann::ordered_json manifests = nlohmann::ordered_json::array();
+  for (const auto& m : img.manifest_files) {
+    manifests.push_back({{"digest", m.digest}, {"path", m.path}});
+  }
+  j["manifest_files"] = manifests;
   j["notes"] = img.notes;
   return j;
 }
@@ -73,6 +78,7 @@ void PrintProvenance(const ResolvedImage& img, bool layers) {
                                                                 "to this image)"));
   for (const auto& n : img.names) fmt::print("stored as:  {}\n", n);
   fmt::print("layers:     {} (top chainID {})\n", img.chain_ids.size(), img.TopChainId());
+  for (const auto& m : img.manifest_files) fmt::print("manifest:   {} at {}\n", m.digest, m.path);
   if (layers) {
     for (size_t i = 0; i < img.diff_ids.size(); ++i) {
       fmt::print("  {:>3}  diff {}\n       chain {}\n", i + 1, img.diff_ids[i], img.chain_ids[i]);

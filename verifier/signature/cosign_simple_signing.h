@@ -45,7 +45,7 @@ struct SimpleSigningPayload {
 Result<SimpleSigningPayload> ParseSimpleSigningPayload(std::string_view payload);
 
 /// Verifies a simple-signing signature: decodes `signature_base64` (strict, see
-/// strict_base64.h), verifies it over `payload` with `key` (public_key.h), then parses the
+/// core/base64.h), verifies it over `payload` with `key` (public_key.h), then parses the
 /// payload. The signature is checked before the payload is parsed, so unsigned bytes are never
 /// interpreted. Errors name the key and say which step failed.
 Result<SimpleSigningPayload> VerifySimpleSigning(const PublicKey& key, std::string_view payload,

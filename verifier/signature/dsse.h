@@ -30,7 +30,7 @@ struct DsseEnvelope {
 
 /// Reads a bundle's `dsseEnvelope` object: exactly the members payload, payloadType and
 /// signatures; exactly one signature (the sigstore bundle spec allows no more) with members
-/// sig and optional keyid; payload and sig in strict base64 (strict_base64.h). kParse naming
+/// sig and optional keyid; payload and sig in strict base64 (core/base64.h). kParse naming
 /// the member otherwise; kTooLarge for a payload over kMaxDssePayloadBytes.
 Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j);
 

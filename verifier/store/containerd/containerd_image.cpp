@@ -111,6 +111,13 @@ ResolvedImage ImageFromManifest(const std::string& engine, const std::string& ro
   img.config = mc.config.doc;
   img.notes.push_back("manifest " + mc.manifest_digest + " and config " + mc.config_digest +
                       " read from the content store and hashed");
+  // Only paths are recorded: the blobs were hashed just now by ResolveTarget, and a signature
+  // check re-reads and re-hashes them (ReadManifestFile) when a rule asks for one.
+  auto blob = [&](const std::string& digest) {
+    return ManifestFile{digest, root + "/" + kBlobsDir + "/" + std::string(DigestHex(digest))};
+  };
+  for (const auto& index : mc.index_digests) img.manifest_files.push_back(blob(index));
+  img.manifest_files.push_back(blob(mc.manifest_digest));
   return img;
 }
 

@@ -70,7 +70,8 @@ std::vector<std::string> NamesForTargets(const std::vector<ImageRecord>& images,
                                          const std::vector<std::string>& targets);
 
 /// The identity fields of a ResolvedImage (engine, store root, image_id = config digest,
-/// diff_ids, chain_ids, config) from a resolved manifest.
+/// diff_ids, chain_ids, config) from a resolved manifest, and its manifest_files: the indexes
+/// walked and the manifest, as content-store blob paths under `root` (not read again here).
 ResolvedImage ImageFromManifest(const std::string& engine, const std::string& root,
                                 const ManifestConfig& mc);
 

@@ -93,7 +93,9 @@ Result<ManifestConfig> LoadManifest(const ContentStore& content, const std::stri
 }
 
 Status Collect(const ContentStore& content, const Descriptor& d, const Platform& platform,
-               size_t depth, bool check_config_platform, std::vector<ManifestConfig>& out) {
+               std::vector<std::string>& indexes, bool check_config_platform,
+               std::vector<ManifestConfig>& out) {
+  size_t depth = indexes.size();
   if (depth > kMaxIndexDepth) {
     return MakeError(ErrorKind::kTooLarge, "indexes nested deeper than {} at {}", kMaxIndexDepth,
                      d.digest);
@@ -101,6 +103,7 @@ Status Collect(const ContentStore& content, const Descriptor& d, const Platform&
   VERIFIED_ASSIGN_OR_RETURN(Doc doc, ReadDoc(content, d));
   if (!doc.is_index) {
     VERIFIED_ASSIGN_OR_RETURN(ManifestConfig mc, LoadManifest(content, d.digest, doc.json));
+    mc.index_digests = indexes;
     if (!check_config_platform || PlatformMatches(mc.config.doc, platform)) {
       out.push_back(std::move(mc));
     }
@@ -114,6 +117,7 @@ Status Collect(const ContentStore& content, const Descriptor& d, const Platform&
     return MakeError(ErrorKind::kTooLarge, "index {} lists more than {} manifests", d.digest,
                      kMaxIndexEntries);
   }
+  indexes.push_back(d.digest);
   for (size_t i = 0; i < list->size(); ++i) {
     const auto& entry = (*list)[i];
     VERIFIED_ASSIGN_OR_RETURN(
@@ -121,8 +125,9 @@ Status Collect(const ContentStore& content, const Descriptor& d, const Platform&
     auto p = entry.find("platform");
     bool has_platform = p != entry.end() && p->is_object();
     if (has_platform && !PlatformMatches(*p, platform)) continue;  // attestations, other arches
-    VERIFIED_RETURN_IF_ERROR(Collect(content, child, platform, depth + 1, !has_platform, out));
+    VERIFIED_RETURN_IF_ERROR(Collect(content, child, platform, indexes, !has_platform, out));
   }
+  indexes.pop_back();
   return Ok();
 }
 
@@ -137,7 +142,8 @@ Result<std::vector<ManifestConfig>> ResolveTarget(const ContentStore& content,
                                                   const Descriptor& target,
                                                   const Platform& platform) {
   std::vector<ManifestConfig> out;
-  VERIFIED_RETURN_IF_ERROR_WRAP(Collect(content, target, platform, 0, false, out),
+  std::vector<std::string> indexes;
+  VERIFIED_RETURN_IF_ERROR_WRAP(Collect(content, target, platform, indexes, false, out),
                                 "image target {}", target.digest);
   return out;
 }

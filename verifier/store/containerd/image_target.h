@@ -22,6 +22,9 @@ struct Descriptor {
 /// One runnable manifest and its (hashed, parsed) config.
 struct ManifestConfig {
   std::string manifest_digest;
+  /// The indexes walked to reach this manifest, outermost (the image record's target) first;
+  /// empty when the target is the manifest itself. A signature may name any of them.
+  std::vector<std::string> index_digests;
   std::string config_digest;
   ImageConfig config;
   /// The manifest's layer descriptors (compressed blobs), bottom first; the content check

@@ -170,6 +170,35 @@ std::vector<std::string> ManifestDigests(const ImageRecord& image) {
   return out;
 }
 
+std::vector<ManifestFile> ManifestFiles(const ImageRecord& image, const std::string& graphroot,
+                                        std::vector<std::string>& notes) {
+  std::vector<ManifestFile> out;
+  auto add = [&](const std::string& key, const std::string& key_digest) {
+    auto d = image.big_data_digests.find(key);
+    std::string digest = d == image.big_data_digests.end() ? std::string() : d->second;
+    if (!IsSha256Digest(digest) || (!key_digest.empty() && digest != key_digest)) {
+      notes.push_back(
+          fmt::format("image {}: big-data item {} has recorded digest '{}': not used "
+                      "as a manifest",
+                      image.id, key, digest));
+      return;
+    }
+    for (const auto& f : out) {
+      if (f.digest == digest) return;  // "manifest" duplicates its manifest-<digest> item
+    }
+    out.push_back(ManifestFile{
+        digest, graphroot + "/overlay-images/" + image.id + "/" + BigDataFileName(key)});
+  };
+  const std::string prefix = "manifest-";
+  for (const auto& key : image.big_data_names) {
+    if (key.rfind(prefix, 0) == 0) add(key, key.substr(prefix.size()));
+  }
+  for (const auto& key : image.big_data_names) {
+    if (key == "manifest") add(key, "");
+  }
+  return out;
+}
+
 Result<ResolvedImage> GraphRoot::LoadImage(const ImageRecord& image,
                                            const LayerIndex& layers) const {
   if (!IsStorageId(image.id)) {
@@ -230,6 +259,7 @@ Result<ResolvedImage> GraphRoot::LoadImage(const ImageRecord& image,
     img.layers.push_back(std::move(loc));
   }
   VERIFIED_ASSIGN_OR_RETURN(img.names, NormalisedNames(image));
+  img.manifest_files = ManifestFiles(image, path(), img.notes);
   img.notes.push_back("image config hashed: sha256 matches the image id");
   img.notes.push_back(
       "layer chain walked in layers.json: parent links and diff-digest of every layer");

@@ -74,4 +74,14 @@ Result<std::vector<std::string>> NormalisedNames(const ImageRecord& image);
 /// "manifest-sha256:..." big-data key.
 std::vector<std::string> ManifestDigests(const ImageRecord& image);
 
+/// The manifest files an image record lists, without reading them: every `manifest-<digest>`
+/// big-data item (c/image storage_dest.go manifestBigDataKey, one per manifest or index
+/// written), then `manifest` (the default instance) when its digest is not among them. Each
+/// digest is the one images.json's big-data-digests records; an item whose recorded digest
+/// is missing, not sha256, or (for `manifest-<digest>`) not its key's digest is left out and
+/// said so in `notes`, so a signature naming it finds no manifest (fail closed). Paths are
+/// `<graphroot>/overlay-images/<id>/<BigDataFileName(key)>`.
+std::vector<ManifestFile> ManifestFiles(const ImageRecord& image, const std::string& graphroot,
+                                        std::vector<std::string>& notes);
+
 }  // namespace verified::cstorage

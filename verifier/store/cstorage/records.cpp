@@ -124,6 +124,13 @@ Result<std::vector<ImageRecord>> ParseImages(std::string_view text, std::string_
         VERIFIED_ASSIGN_OR_RETURN(r.top_layer, Field(j, "layer", w));
         VERIFIED_ASSIGN_OR_RETURN(r.mapped_top_layers, StringList(j, "mapped-layers", w));
         VERIFIED_ASSIGN_OR_RETURN(r.big_data_names, StringList(j, "big-data-names", w));
+        if (auto m = j.find("metadata"); m != j.end() && !m->is_null()) {
+          if (!m->is_string() || m->get_ref<const std::string&>().size() > kMaxMetadataBytes) {
+            return MakeError(ErrorKind::kParse, "{}: metadata is not a string of at most {} bytes",
+                             w, kMaxMetadataBytes);
+          }
+          r.metadata = m->get<std::string>();
+        }
         if (auto d = j.find("big-data-digests"); d != j.end() && !d->is_null()) {
           if (!d->is_object() || d->size() > kMaxListEntries) {
             return MakeError(ErrorKind::kParse, "{}: big-data-digests is not a small object", w);

@@ -39,6 +39,9 @@ struct ImageRecord {
   std::vector<std::string> mapped_top_layers;
   std::vector<std::string> big_data_names;
   std::map<std::string, std::string> big_data_digests;
+  /// "metadata": a JSON object in a string that containers/image writes (signature sizes,
+  /// storage_dest.go storageImageMetadata); "" when absent. At most kMaxMetadataBytes.
+  std::string metadata;
 };
 
 /// One entry of containers.json (or volatile-containers.json).

@@ -78,6 +78,10 @@ Result<ResolvedImage> LoadDockerImage(const std::string& data_root, const std::s
   VERIFIED_ASSIGN_OR_RETURN(Dir imgdir, root.OpenDir("image/overlay2"));
   ResolvedImage img;
   img.engine = "docker-overlay2";
+  // manifest_files stays empty: the graphdriver store keeps no registry manifest (the pull
+  // drops it; only its digest survives as a repo@digest name in repositories.json). A
+  // signature check uses the manifest imported with the signature instead, and `verifiedctl
+  // sign` generates the docker-daemon one (signature/docker_daemon_manifest.h).
   img.store_root = data_root;
   img.image_id = image_id;
   std::string rel = "imagedb/content/sha256/" + std::string(DigestHex(image_id));

@@ -95,6 +95,7 @@ TEST(ContainerdImageTarget, FollowsIndexToThisPlatformsManifest) {
   ASSERT_EQ(r->size(), 1u);  // the s390x entry (whose blob is absent) was never read
   EXPECT_EQ((*r)[0].config_digest, img.config_digest);
   EXPECT_EQ((*r)[0].manifest_digest, img.manifest_digest);
+  EXPECT_EQ((*r)[0].index_digests, std::vector<std::string>{img.target_digest});
   // A descriptor whose media type contradicts the blob.
   auto wrong = ResolveTarget(
       *content, Descriptor{img.target_digest, "application/vnd.oci.image.manifest.v1+json", -1},
@@ -136,13 +137,24 @@ TEST(ContainerdImageLookup, LoadsByNameIdAndListsNames) {
             (std::vector<std::string>{"docker.io/library/app:1", "docker.io/library/app:latest"}));
   ASSERT_EQ(byname->layers.size(), 2u);
   EXPECT_EQ(byname->layers[1].diff_dir, fake.SnapDir(fake.Id(img.chain_ids[1])));
+  // The index and the manifest this host runs, as content-store blobs that hash to their names.
+  ASSERT_EQ(byname->manifest_files.size(), 2u);
+  EXPECT_EQ(byname->manifest_files[0].digest, img.target_digest);
+  EXPECT_EQ(byname->manifest_files[1].digest, img.manifest_digest);
+  for (const auto& f : byname->manifest_files) {
+    EXPECT_EQ(f.path, tmp / "root" + "/io.containerd.content.v1.content/blobs/sha256/" +
+                          f.digest.substr(7));
+    EXPECT_TRUE(ReadManifestFile(f).ok()) << f.path;
+  }
   auto byid = LoadContainerdImage(tmp / "root", "default", img.config_digest);
   ASSERT_TRUE(byid.ok()) << byid.error().What();
   EXPECT_FALSE(byid->typed_confirmed);
   EXPECT_EQ(byid->names.size(), 2u);
   auto packed = LoadContainerdImage(tmp / "root", "default", "other:1");
   ASSERT_TRUE(packed.ok()) << packed.error().What();
-  EXPECT_TRUE(packed->layers.empty());  // not unpacked: no directories to point at
+  EXPECT_TRUE(packed->layers.empty());           // not unpacked: no directories to point at
+  ASSERT_EQ(packed->manifest_files.size(), 1u);  // no index: the manifest alone
+  EXPECT_EQ(packed->manifest_files[0].digest, other.manifest_digest);
   EXPECT_EQ(LoadContainerdImage(tmp / "root", "default", "absent:1").error().kind(),
             ErrorKind::kNotFound);
   EXPECT_EQ(LoadContainerdImage(tmp / "root", "other-ns", "app:1").error().kind(),

@@ -81,6 +81,10 @@ TEST_F(ContainerdStoreTest, ResolvesTheImageFromTheSnapshotChain) {
   EXPECT_EQ(img.layers[1].diff_dir, fake_->SnapDir(fake_->Id(app_.chain_ids[1])));
   EXPECT_EQ(img.layers[0].diff_id, app_.diff_ids[0]);
   EXPECT_EQ(img.layers[0].tar_split, "");
+  ASSERT_FALSE(img.manifest_files.empty());
+  EXPECT_EQ(img.manifest_files.back().digest, app_.manifest_digest);
+  EXPECT_EQ(img.manifest_files.front().digest, app_.target_digest);
+  for (const auto& f : img.manifest_files) EXPECT_TRUE(ReadManifestFile(f).ok()) << f.path;
 }
 
 TEST_F(ContainerdStoreTest, ALyingAnnotationIsNotUsedAsTheName) {

@@ -73,6 +73,15 @@ TEST_F(DockerContainerdStoreTest, ResolvesThroughTheInitLayer) {
   EXPECT_EQ((*r)->names, std::vector<std::string>{"docker.io/library/app:1"});
   ASSERT_EQ((*r)->layers.size(), 2u);
   EXPECT_EQ((*r)->layers[0].diff_dir, fake_->SnapDir(fake_->Id(app_.chain_ids[0])));
+  // config.v2.json names the index: it and the manifest selected from it, as blobs of
+  // dockerd's containerd content store.
+  ASSERT_EQ((*r)->manifest_files.size(), 2u);
+  EXPECT_EQ((*r)->manifest_files[0].digest, app_.target_digest);
+  EXPECT_EQ((*r)->manifest_files[1].digest, app_.manifest_digest);
+  EXPECT_EQ((*r)->manifest_files[1].path,
+            data_ + "/containerd/daemon/io.containerd.content.v1.content/blobs/sha256/" +
+                app_.manifest_digest.substr(7));
+  for (const auto& f : (*r)->manifest_files) EXPECT_TRUE(ReadManifestFile(f).ok()) << f.path;
 }
 
 TEST_F(DockerContainerdStoreTest, UsesTheBundleWorkLinkForContainerdsRoot) {

@@ -254,6 +254,42 @@ TEST_F(CStorageStoreTest, LoadImageForCtl) {
   EXPECT_FALSE(LoadContainersStorageImage(root_.path(), std::string(64, 'b')).ok());
 }
 
+// The manifests containers/storage keeps are recorded (not read) with images.json's digests:
+// manifest-<digest> (base64 file name), and `manifest` only when it is another manifest.
+TEST_F(CStorageStoreTest, RecordsTheManifestBigDataItems) {
+  auto r = Resolve();
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  const auto& files = (*r)->manifest_files;
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].digest, image_.manifest_digest);
+  EXPECT_EQ(files[0].path, root_.path() + "/overlay-images/" + image_.id + "/" +
+                               cstorage::BigDataFileName("manifest-" + image_.manifest_digest));
+  EXPECT_EQ(files[0].path.find(':'), std::string::npos);
+  EXPECT_TRUE(ReadManifestFile(files[0]).ok());
+
+  // `manifest` holding another document (an older default instance) is its own entry.
+  auto& rec = root_.images[0];
+  std::string other = R"({"schemaVersion":2,"other":1})";
+  root_.Write("overlay-images/" + image_.id + "/manifest", other);
+  rec["big-data-digests"]["manifest"] = Sha256Digest(other);
+  // An item whose recorded digest is not its key's is left out (a signature finds nothing).
+  std::string forged = "manifest-" + Sha256Digest("forged");
+  rec["big-data-names"].push_back(forged);
+  rec["big-data-digests"][forged] = image_.manifest_digest;
+  root_.Flush();
+  auto img = LoadContainersStorageImage(root_.path(), "sha256:" + image_.id);
+  ASSERT_TRUE(img.ok()) << img.error().What();
+  ASSERT_EQ(img->manifest_files.size(), 2u);
+  EXPECT_EQ(img->manifest_files[0].digest, image_.manifest_digest);
+  EXPECT_EQ(img->manifest_files[1].digest, Sha256Digest(other));
+  EXPECT_EQ(img->manifest_files[1].path,
+            root_.path() + "/overlay-images/" + image_.id + "/manifest");
+  EXPECT_TRUE(ReadManifestFile(img->manifest_files[1]).ok());
+  bool noted = false;
+  for (const auto& n : img->notes) noted |= n.find(forged) != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 TEST(BigDataFileName, MatchesContainersStorage) {
   // Observed in a real Podman 4.3 graph root.
   EXPECT_EQ(cstorage::BigDataFileName(

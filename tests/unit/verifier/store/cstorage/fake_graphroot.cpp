@@ -42,7 +42,7 @@ std::string FakeGraphRoot::NewLink(const std::string& layer_id) {
 }
 
 FakeCsImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
-                                  std::vector<std::string> names) {
+                                    std::vector<std::string> names) {
   FakeCsImage img;
   std::string parent;
   for (size_t i = 0; i < n; ++i) {
@@ -68,15 +68,24 @@ FakeCsImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
   img.id = Sha256Hex(config_text);
   std::string key = "sha256:" + img.id;
   Write("overlay-images/" + img.id + "/" + cstorage::BigDataFileName(key), config_text);
-  std::string manifest = nlohmann::json({{"schemaVersion", 2}, {"seed", seed}}).dump();
+  std::string manifest =
+      nlohmann::json({{"schemaVersion", 2},
+                      {"config",
+                       {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                        {"digest", key},
+                        {"size", config_text.size()}}},
+                      {"seed", seed}})
+          .dump();
   img.manifest_digest = Sha256Digest(manifest);
   std::string mkey = "manifest-" + img.manifest_digest;
   Write("overlay-images/" + img.id + "/" + cstorage::BigDataFileName(mkey), manifest);
   Write("overlay-images/" + img.id + "/manifest", manifest);
-  nlohmann::json rec = {{"id", img.id},
-                        {"digest", img.manifest_digest},
-                        {"big-data-names", {key, mkey, "manifest"}},
-                        {"big-data-digests", {{key, key}, {mkey, img.manifest_digest}}}};
+  nlohmann::json rec = {
+      {"id", img.id},
+      {"digest", img.manifest_digest},
+      {"big-data-names", {key, mkey, "manifest"}},
+      {"big-data-digests",
+       {{key, key}, {mkey, img.manifest_digest}, {"manifest", img.manifest_digest}}}};
   if (!names.empty()) rec["names"] = names;
   if (!parent.empty()) rec["layer"] = parent;
   images.push_back(rec);
@@ -84,7 +93,7 @@ FakeCsImage FakeGraphRoot::AddImage(const std::string& seed, size_t n,
 }
 
 FakeCsContainer FakeGraphRoot::AddContainer(const FakeCsImage& image,
-                                          const std::string& metadata_name) {
+                                            const std::string& metadata_name) {
   FakeCsContainer c;
   c.id = Sha256Hex("container-" + std::to_string(++counter_) + image.id);
   c.layer = Sha256Hex("ctr-layer-" + c.id);
