@@ -64,6 +64,14 @@ echo "$LAST_OUT"
 expect_contains "$LAST_OUT" "by key ci for repository docker.io/signed/app: counted" "check"
 expect_contains "$LAST_OUT" "names config $(image_id signed/app:1) = the image ID" "check"
 
+e2e_log "explain of a running signed container shows the signature, its key and the chain"
+cid=$(d run -d --network=none --runtime=verified signed/app:1 sleep 30)
+expect_ok vctl explain "$cid"
+expect_contains "$LAST_OUT" "ALLOWED" "explain"
+expect_contains "$LAST_OUT" "[pass] signed_by: 1 of 1 needed counted" "explain"
+expect_contains "$LAST_OUT" "by key ci for repository docker.io/signed/app: counted" "explain"
+d rm -f "$cid" > /dev/null
+
 e2e_log "unsigned: refused"
 refused unsigned "requires signed_by: needs a valid signature by key ci; no signature is stored for this image" \
   signed/unsigned:1
