@@ -183,6 +183,16 @@ TEST_F(SignedByTest, MissingKeyFailsNamingIt) {
   ExpectRefused(Check(f, resolved, {{"signed_by", "nokey"}}), "trusted key nokey");
 }
 
+TEST_F(SignedByTest, ABrokenStoreFailsClosedNamingTheFile) {
+  Sign("ci");
+  std::string stray = f.config_dir() + "/signatures/sha256-" + img.manifest_digest.substr(7) +
+                      "/stray.json";
+  testing::WriteFile(stray, "{}");
+  Finding r = Check(f, resolved, {{"signed_by", "ci"}});
+  ExpectRefused(r, "the signature store cannot be read");
+  EXPECT_NE(r.message.find("stray.json"), std::string::npos) << r.message;
+}
+
 TEST_F(SignedByTest, ManySignaturesAreSummarised) {
   for (int i = 0; i < 12; ++i) Sign("other", kRepo + ":t" + std::to_string(i));
   Finding r = Check(f, resolved, {{"signed_by", "ci"}});
