@@ -185,8 +185,8 @@ TEST_F(SignedByTest, MissingKeyFailsNamingIt) {
 
 TEST_F(SignedByTest, ABrokenStoreFailsClosedNamingTheFile) {
   Sign("ci");
-  std::string stray = f.config_dir() + "/signatures/sha256-" + img.manifest_digest.substr(7) +
-                      "/stray.json";
+  std::string stray =
+      f.config_dir() + "/signatures/sha256-" + img.manifest_digest.substr(7) + "/stray.json";
   testing::WriteFile(stray, "{}");
   Finding r = Check(f, resolved, {{"signed_by", "ci"}});
   ExpectRefused(r, "the signature store cannot be read");
