@@ -3,7 +3,9 @@
 #   - median wall time of `runc run` of a busybox bundle vs `verified-runtime run` of the same
 #     (provenance resolvable through a real Docker overlay2 store, allowed), N each,
 #     interleaved;
-#   - create decision time with 1, 1,000 and 10,000 registered images.
+#   - create decision time with 1, 1,000 and 10,000 registered images;
+#   - the same decision (1 registered image) with the rule also requiring signed_by, the image
+#     signed and its manifest imported, alone and with 10,000 signatures for other digests.
 # Usage: bench/run_runtime_bench.sh [BUILD_DIR] [N]
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +49,23 @@ for count in 1 1000 10000; do
   cp "$CFG/policy.json" "$dir/"
   cp -r "$CFG/images" "$dir/"
   "$BUILD/bench/fill_registrations" "$dir" $((count - 1)) || fail "fill $count"
+  series+=(--decision-config-dir "$dir")
+done
+# Signed series: the bench rule also requires a signature by ci, imported with the manifest
+# `skopeo copy docker-daemon:` would write for bench:1; then 10,000 other signed digests.
+source "$HERE/../tests/e2e/signing_lib.sh"
+vctl key generate ci --private-out "$E2E_DIR/ci.key" > /dev/null || fail "key generate"
+digest=$(docker_manifest_for bench:1 "$E2E_DIR/bench.manifest.json")
+simple_sign "$E2E_DIR/ci.key" "$digest" docker.io/library/bench "$E2E_DIR/bench"
+vctl signature import --payload "$E2E_DIR/bench.payload" --signature "$E2E_DIR/bench.sig" \
+  --manifest "$E2E_DIR/bench.manifest.json" > /dev/null || fail "signature import"
+for others in 0 10000; do
+  dir=$(mktemp -d /dev/shm/vfy-bench.XXXXXX)
+  chmod 755 "$dir"
+  cp -r "$CFG/policy.json" "$CFG/images" "$CFG/keys" "$CFG/signatures" "$dir/"
+  "$VERIFIEDCTL" --config-dir "$dir" policy allow bench --require registered \
+    --require signed_by=ci > /dev/null || fail "signed policy"
+  "$BUILD/bench/fill_signatures" "$dir" "$others" || fail "fill signatures $others"
   series+=(--decision-config-dir "$dir")
 done
 e2e_extra_cleanup() { umount "$merged" 2>/dev/null; rm -rf /dev/shm/vfy-bench.* /dev/shm/vfy-bench-runc.*; }

@@ -10,6 +10,7 @@
 #include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
 #include "verifier/checks/catalog.h"
+#include "verifier/checks/signature_requirements.h"
 #include "verifier/decision/decide.h"
 
 namespace verified::ctl {
@@ -59,12 +60,19 @@ void Emit(CtlContext& ctx, const Decision& d, const CheckArgs& a,
 // evaluated as if its rule required them, so an administrator sees e.g. whether it would pass
 // no_shell and what a sealed rule would refuse before writing the rule.
 Result<std::vector<WhatIfRequirement>> WhatIf(const std::vector<std::string>& require) {
-  std::vector<WhatIfRequirement> out;
+  std::vector<RequirementPtr> reqs;
   for (const auto& arg : require) {
     auto [name, value] = ParseRequireArg(arg);
     auto req = MakeRequirement(name, nlohmann::json(value));
     if (!req.ok()) return Wrap(std::move(req).error(), "--require {}", arg);
-    if (*req) out.push_back(WhatIfRequirement{name, std::move(req).value()});
+    if (*req) reqs.push_back(std::move(req).value());
+  }
+  // --require signed_by=ci --require signatures=2: one requirement, as in a policy rule.
+  VERIFIED_ASSIGN_OR_WRAP(reqs, CombineSignatureRequirements(std::move(reqs)), "--require");
+  std::vector<WhatIfRequirement> out;
+  for (auto& r : reqs) {
+    std::string name = r->Name();
+    out.push_back(WhatIfRequirement{name, std::move(r)});
   }
   return out;
 }

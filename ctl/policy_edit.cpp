@@ -8,6 +8,7 @@
 #include "verifier/fs/dir.h"
 #include "verifier/image/pattern.h"
 #include "verifier/policy/policy.h"
+#include "verifier/policy/policy_keys.h"
 
 namespace verified::ctl {
 
@@ -39,6 +40,9 @@ Status EditPolicy(const std::string& config_dir,
   std::string out = doc.dump(2) + "\n";
   auto parsed = ParsePolicy(out);
   if (!parsed.ok()) return Wrap(std::move(parsed).error(), "the edited policy is invalid");
+  // The runtime would refuse to load a policy naming a key the host lacks (policy_keys.h).
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckPolicyKeys(*parsed, config_dir),
+                                "the edited policy is invalid");
   return WriteFileAtomic(path, out, 0644);
 }
 

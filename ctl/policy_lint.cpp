@@ -4,6 +4,7 @@
 
 #include "verifier/config/config_dir.h"
 #include "verifier/fs/dir.h"
+#include "verifier/policy/policy_keys.h"
 
 namespace verified::ctl {
 namespace {
@@ -18,11 +19,13 @@ bool HasRequirement(const Rule& r, const std::string& name) {
 void LintRule(const Rule& r, const RegistrationStore& regs, const std::vector<Registration>& all,
               std::vector<LintMessage>& out) {
   if (r.action != Action::kAllow) return;
-  if (!HasRequirement(r, "registered")) {
+  // A signature binds the bytes as a registration does (signed digest -> manifest -> config).
+  bool registered = HasRequirement(r, "registered");
+  if (!registered && !HasRequirement(r, "signed_by")) {
     out.push_back({false, r.Describe() +
                               " allows by name only: a rebuilt or re-pointed tag would run "
                               "(add --require registered)"});
-  } else {
+  } else if (registered) {
     bool any = false;
     for (const auto& reg : all) {
       auto ref = ParseReference(reg.name);
@@ -122,6 +125,10 @@ int LintPolicy(const std::string& config_dir) {
     if (!policy.ok()) {
       msgs.push_back({true, policy.error().What()});
     } else {
+      // The runtime loads the policy with the same key check (LoadPolicy): a missing key is an
+      // error here exactly when it would refuse every create there.
+      auto keys = CheckPolicyKeys(*policy, config_dir);
+      if (!keys.ok()) msgs.push_back({true, keys.error().What()});
       auto more = LintParsedPolicy(*policy, RegistrationStore(config_dir));
       msgs.insert(msgs.end(), more.begin(), more.end());
     }

@@ -18,6 +18,7 @@
 #include "verifier/checks/registered.h"
 #include "verifier/checks/registries.h"
 #include "verifier/checks/sealed.h"
+#include "verifier/checks/signature_requirements.h"
 
 namespace verified {
 namespace {
@@ -48,6 +49,9 @@ const Entry kCatalog[] = {
     {"registries", &MakeRegistries},
     {"labels", &MakeLabels},
     {"protect_host", &MakeProtectHost},
+    {"signed_by", &MakeSignedBy},
+    {"signatures", &MakeSignatures},
+    {"signed_identity", &MakeSignedIdentity},
 };
 
 }  // namespace

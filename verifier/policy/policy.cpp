@@ -3,6 +3,7 @@
 #include <set>
 
 #include "verifier/checks/catalog.h"
+#include "verifier/checks/signature_requirements.h"
 #include "verifier/core/json.h"
 #include "verifier/crypto/sha256.h"
 
@@ -38,7 +39,10 @@ Result<std::vector<RequirementPtr>> ParseRequirements(const nlohmann::json& obj,
     if (!req.ok()) return Wrap(std::move(req).error(), "{}", where);
     if (*req) out.push_back(std::move(*req));
   }
-  return out;
+  // signatures and signed_identity qualify signed_by: one requirement evaluates the three.
+  auto combined = CombineSignatureRequirements(std::move(out));
+  if (!combined.ok()) return Wrap(std::move(combined).error(), "{}", where);
+  return combined;
 }
 
 Result<Rule> ParseRule(const nlohmann::json& j, size_t index) {

@@ -6,6 +6,7 @@
 
 #include "verifier/config/config_dir.h"
 #include "verifier/fs/trusted_file.h"
+#include "verifier/policy/policy_keys.h"
 
 namespace verified {
 
@@ -23,6 +24,7 @@ Result<Policy> LoadPolicy(const std::string& config_dir) {
   VERIFIED_ASSIGN_OR_RETURN(std::string text, ReadTrustedFile(path, kMaxPolicyBytes));
   auto policy = ParsePolicy(text);
   if (!policy.ok()) return Wrap(std::move(policy).error(), "policy {}", path);
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckPolicyKeys(*policy, config_dir), "policy {}", path);
   return policy;
 }
 

@@ -11,6 +11,7 @@
 #include "verifier/fs/dir.h"
 #include "verifier/fs/trusted_file.h"
 #include "verifier/image/digest.h"
+#include "verifier/signature/config_index.h"
 #include "verifier/signature/manifest_binding.h"
 
 namespace verified::signature {
@@ -19,6 +20,8 @@ namespace {
 constexpr std::string_view kManifestFile = "manifest.json";
 constexpr std::string_view kRecordSuffix = ".json";
 constexpr std::string_view kDirPrefix = "sha256-";
+// config_index.h's directory, beside the digest directories.
+constexpr std::string_view kConfigIndexName = "by-config";
 
 std::string DigestDirName(std::string_view digest) {
   std::string name(kDirPrefix);  // appended: GCC 12 -O3 misreads string + chains (PR105329)
@@ -146,6 +149,7 @@ Result<std::vector<std::string>> ListSignedDigests(const std::string& config_dir
   if (!store) return out;
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names, store->List("", kMaxSignedDigests));
   for (const auto& name : names) {
+    if (name == kConfigIndexName) continue;
     std::string_view hex = std::string_view(name).substr(std::min(name.size(), kDirPrefix.size()));
     if (name.rfind(kDirPrefix, 0) != 0 || !IsHex64(hex)) {
       return MakeError(ErrorKind::kUnsafePath, "{}/{}: not a signed digest (sha256-<hex>)",
@@ -187,6 +191,12 @@ Result<bool> StoreSignature(const std::string& config_dir, const SignatureRecord
     VERIFIED_RETURN_IF_ERROR(
         WriteFileAtomic(dir + "/" + std::string(kManifestFile), *manifest, 0644));
   }
+  // Indexed after the manifest is in place (and again on every import, so a store written
+  // before the index existed fills in): a create never finds an entry without its manifest.
+  if (stored.manifest || manifest) {
+    VERIFIED_RETURN_IF_ERROR(IndexStoredManifest(config_dir, record.digest,
+                                                 stored.manifest ? *stored.manifest : *manifest));
+  }
   if (have) return false;
   VERIFIED_RETURN_IF_ERROR(
       WriteFileAtomic(dir + "/" + id + std::string(kRecordSuffix), text, 0644));
@@ -213,6 +223,10 @@ Result<bool> RemoveSignatures(const std::string& config_dir, std::string_view di
   VERIFIED_ASSIGN_OR_RETURN(Dir handle, Dir::Open(dir));
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names,
                             handle.List("", kMaxSignaturesPerDigest * 16));
+  // The index entry goes first: it must never outlive the manifest it points at (a stale one
+  // would only make a create look for signatures that are gone, but keep the index exact).
+  auto manifest = handle.ReadFile(kManifestFile, kMaxManifestBytes);
+  if (manifest.ok()) VERIFIED_RETURN_IF_ERROR(UnindexStoredManifest(config_dir, d, *manifest));
   // unlinkat on the open directory: a symlink among the entries is removed, never followed.
   for (const auto& name : names) {
     if (unlinkat(handle.fd(), name.c_str(), 0) != 0) {

@@ -28,6 +28,9 @@ const std::map<std::string, nlohmann::json>& SampleValues() {
       {"registered", true},
       {"registries", nlohmann::json::array({"docker.io"})},
       {"sealed", true},
+      {"signatures", 2},
+      {"signed_by", "ci,release"},
+      {"signed_identity", "digest"},
   };
   return *values;
 }

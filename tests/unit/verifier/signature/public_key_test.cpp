@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "unit/verifier/signature/signing_test_util.h"
+#include "verifier/crypto/sha256.h"
 
 namespace verified::signature {
 namespace {
@@ -104,6 +105,40 @@ TEST(PublicKey, RefusesAPointNotOnTheCurve) {
   der[der.size() - 1] ^= 1;  // last byte of Y
   auto key = PublicKey::Parse(der, "k");
   ASSERT_FALSE(key.ok());
+}
+
+TEST(PublicKey, NistKeysTakeTheDirectImportAndMatchTheGenericDecoder) {
+  // P-256 and P-384 SPKIs are imported without OpenSSL's generic decoder (public_key.cpp
+  // DecodeNistSpki); the key must be the same key: same DER, fingerprint, type, and it verifies.
+  for (const char* kind : {"P-256", "P-384"}) {
+    TestSigner signer(kind);
+    auto key = PublicKey::Parse(signer.PublicPem(), "k");
+    ASSERT_TRUE(key.ok()) << kind << ": " << key.error().What();
+    EXPECT_EQ(key->der(), signer.PublicDer());
+    EXPECT_EQ(key->fingerprint(), Sha256Hex(signer.PublicDer()));
+    EXPECT_EQ(key->type(),
+              std::string(kind) == "P-256" ? KeyType::kEcdsaP256 : KeyType::kEcdsaP384);
+    const char* md = std::string(kind) == "P-256" ? "SHA256" : "SHA384";
+    EXPECT_TRUE(Verify(*key, "data", signer.Sign("data", md)).ok()) << kind;
+    EXPECT_FALSE(Verify(*key, "data!", signer.Sign("data", md)).ok()) << kind;
+  }
+}
+
+TEST(PublicKey, DirectImportRefusesBadPointsLikeTheGenericPath) {
+  TestSigner signer("P-256");
+  const std::string der = signer.PublicDer();
+  const size_t point = der.size() - 65;
+  // X = p (out of range), with the prefix and length of a valid key.
+  std::string out_of_range = der;
+  const std::string p_bytes =
+      "\xff\xff\xff\xff\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xff\xff"
+      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff";
+  out_of_range.replace(point + 1, 32, p_bytes);
+  EXPECT_FALSE(PublicKey::Parse(out_of_range, "k").ok());
+  // Off the curve: (0, 0).
+  std::string zero = der;
+  zero.replace(point + 1, 64, std::string(64, '\0'));
+  EXPECT_FALSE(PublicKey::Parse(zero, "k").ok());
 }
 
 TEST(Verify, EachKeyTypeWithItsScheme) {

@@ -1,0 +1,208 @@
+#include "verifier/checks/signed_by.h"
+
+#include <algorithm>
+#include <set>
+
+#include "verifier/image/reference.h"
+#include "verifier/signature/key_dir.h"
+#include "verifier/signature/signature_candidates.h"
+#include "verifier/signature/signature_chain.h"
+
+namespace verified {
+namespace {
+
+constexpr const char* kName = "signed_by";
+// Attempts spelt out in a finding; a refusal message stays readable when a store holds many.
+constexpr size_t kMaxAttemptsShown = 8;
+
+using signature::SignatureCandidate;
+using signature::SignatureRecord;
+
+std::string Short(std::string_view digest) {
+  return std::string(digest.substr(0, std::min<size_t>(digest.size(), 19)));  // sha256: + 12
+}
+
+// The repositories storage records for the image (normalised as policy names are).
+std::set<std::string> StoredRepositories(const ResolvedImage& image) {
+  std::set<std::string> out;
+  auto add = [&](const std::string& name) {
+    auto ref = ParseReference(name);
+    if (ref.ok()) out.insert(ref->Repository());
+  };
+  for (const auto& n : image.names) add(n);
+  if (image.typed_confirmed && !ParseImageId(image.typed_reference)) add(image.typed_reference);
+  return out;
+}
+
+std::string Join(const std::set<std::string>& s) {
+  std::string out;
+  for (const auto& x : s) out += (out.empty() ? "" : ", ") + x;
+  return out.empty() ? "(none)" : out;
+}
+
+struct Evaluation {
+  std::set<std::string> counted_keys;
+  std::vector<std::string> attempts;  // one sentence per signature tried
+  std::string proof;                  // the chain of the first counted signature
+  bool bundle_by_pattern = false;     // a counted bundle relies on the rule's pattern
+};
+
+class SignedBy : public Requirement {
+ public:
+  explicit SignedBy(SignatureRule rule) : rule_(std::move(rule)) {}
+  std::string Name() const override { return kName; }
+  nlohmann::json Value() const override { return rule_.keys; }
+  const SignatureRule& rule() const { return rule_; }
+
+  Finding Check(const CheckContext& ctx) const override {
+    const std::string& config_dir = ctx.registrations.config_dir();
+    std::vector<signature::PublicKey> keys;
+    for (const auto& name : rule_.keys) {
+      auto key = signature::LoadKey(config_dir, name);
+      if (!key.ok()) return Fail(kName, "trusted key " + name + ": " + key.error().What());
+      keys.push_back(std::move(key).value());
+    }
+    auto candidates = signature::CollectSignatures(config_dir, ctx.image);
+    if (!candidates.ok()) {
+      return Fail(kName, "the signature store cannot be read: " + candidates.error().What());
+    }
+    if (candidates->empty()) return Unsigned(ctx, config_dir);
+    Evaluation e;
+    for (const auto& c : *candidates) {
+      for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
+    }
+    return Conclude(e);
+  }
+
+ private:
+  std::string Wanted() const {
+    if (rule_.count == 1) {
+      return fmt::format("a valid signature by {}{}",
+                         rule_.keys.size() > 1 ? "one of keys " : "key ", KeyList());
+    }
+    return fmt::format("{} valid signatures by distinct keys of {}", rule_.count, KeyList());
+  }
+
+  Finding Unsigned(const CheckContext& ctx, const std::string& config_dir) const {
+    auto digests = signature::CandidateDigests(config_dir, ctx.image);
+    std::string looked;
+    if (digests.ok()) {
+      for (const auto& d : *digests) looked += (looked.empty() ? "" : ", ") + Short(d);
+    }
+    return Fail(kName,
+                fmt::format("needs {}; no signature is stored for this image (looked up the "
+                            "manifests the engine keeps for it and those imported with a config "
+                            "digest of {}: {}); import one with verifiedctl signature import",
+                            Wanted(), Short(ctx.image.image_id), looked.empty() ? "none" : looked),
+                Wanted(), "unsigned");
+  }
+
+  // One signature: verified with the rule's keys only, its digest proven down to the image,
+  // its identity checked; the outcome recorded as a sentence.
+  void Try(const CheckContext& ctx, const SignatureCandidate& c, const SignatureRecord& r,
+           const std::vector<signature::PublicKey>& keys, Evaluation& e) const {
+    std::string what = fmt::format("{} signature {} for {}", FormatName(r.format),
+                                   signature::SignatureRecordId(r).substr(0, 12), Short(r.digest));
+    auto verified = signature::VerifySignatureRecord(r, keys);
+    if (!verified.ok()) {
+      e.attempts.push_back(what + ": not counted: " + NotByTheRulesKeys(ctx, r, verified.error()));
+      return;
+    }
+    what += " by key " + verified->key_name;
+    auto proof = signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest);
+    if (!proof.ok()) {
+      e.attempts.push_back(what + ": not counted: " + proof.error().What());
+      return;
+    }
+    std::string identity;
+    if (rule_.identity == SignedIdentity::kRepository) {
+      if (r.format == signature::SignatureFormat::kSigstoreBundle) {
+        identity = "; it names no repository, so only the rule's pattern binds the name";
+        e.bundle_by_pattern = true;
+      } else {
+        std::set<std::string> repos = StoredRepositories(ctx.image);
+        if (!repos.count(verified->repository)) {
+          e.attempts.push_back(fmt::format(
+              "{}: not counted: it was signed for repository {}, and the image is stored as {} "
+              "(signed_identity repository)",
+              what, verified->repository, Join(repos)));
+          return;
+        }
+        identity = " for repository " + verified->repository;
+      }
+    }
+    if (!e.counted_keys.insert(verified->key_name).second) {
+      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted");
+      return;
+    }
+    e.attempts.push_back(what + identity + ": counted");
+    if (e.proof.empty()) e.proof = *proof;
+  }
+
+  // Why a signature the rule's keys do not verify was not counted: when another key the host
+  // trusts verifies it, say which (an administrator reading `explain` wants the signer, not a
+  // list of failed verifications); otherwise the verification error of each of the rule's keys.
+  std::string NotByTheRulesKeys(const CheckContext& ctx, const SignatureRecord& r,
+                                const Error& error) const {
+    auto all = signature::ListKeys(ctx.registrations.config_dir());
+    if (all.ok()) {
+      std::vector<signature::PublicKey> others;
+      for (auto& k : *all) {
+        if (std::find(rule_.keys.begin(), rule_.keys.end(), k.name()) == rule_.keys.end()) {
+          others.push_back(std::move(k));
+        }
+      }
+      auto by_other = signature::VerifySignatureRecord(r, others);
+      if (by_other.ok()) {
+        return fmt::format("signed by key {}, which this rule does not name (it names {})",
+                           by_other->key_name, KeyList());
+      }
+    }
+    return error.What();
+  }
+
+  std::string KeyList() const {
+    std::string keys;
+    for (const auto& k : rule_.keys) keys += (keys.empty() ? "" : ", ") + k;
+    return keys;
+  }
+
+  static const char* FormatName(signature::SignatureFormat f) {
+    return f == signature::SignatureFormat::kSigstoreBundle ? "bundle" : "simple-signing";
+  }
+
+  Finding Conclude(const Evaluation& e) const {
+    std::string tried;
+    for (size_t i = 0; i < e.attempts.size() && i < kMaxAttemptsShown; ++i) {
+      tried += (tried.empty() ? "" : "; ") + e.attempts[i];
+    }
+    if (e.attempts.size() > kMaxAttemptsShown) {
+      tried += fmt::format("; and {} more", e.attempts.size() - kMaxAttemptsShown);
+    }
+    std::string counted = fmt::format("{} of {} needed", e.counted_keys.size(), rule_.count);
+    if (e.counted_keys.size() < rule_.count) {
+      return Fail(kName, fmt::format("needs {}; {} counted: {}", Wanted(), counted, tried),
+                  Wanted(), counted);
+    }
+    std::string note = e.bundle_by_pattern
+                           ? " (signed_identity repository: a bundle binds no name, the rule's "
+                             "pattern does)"
+                           : "";
+    return Pass(kName, fmt::format("{} counted{}: {}; proven: {}", counted, note, tried, e.proof));
+  }
+
+  SignatureRule rule_;
+};
+
+}  // namespace
+
+RequirementPtr MakeSignedByCheck(SignatureRule rule) {
+  return std::make_shared<SignedBy>(std::move(rule));
+}
+
+const SignatureRule* SignatureRuleOf(const Requirement& req) {
+  const auto* s = dynamic_cast<const SignedBy*>(&req);
+  return s != nullptr ? &s->rule() : nullptr;
+}
+
+}  // namespace verified
