@@ -29,18 +29,19 @@ Result<HookSettings> ParseHookArgs(std::vector<std::string> args, const HookEnv&
   // where runc and Podman show a hook's output.
   bool debug = !args.empty() && args.front() == "--debug";
   if (debug) args.erase(args.begin());
-  VERIFIED_ASSIGN_OR_RETURN(shim::OwnOptions own,
-                            shim::ParseOwnOptions(args, env.config_dir, env.seal_dir));
+  VERIFIED_ASSIGN_OR_RETURN(
+      shim::OwnOptions own,
+      shim::ParseOwnOptions(args, env.config_dir, env.seal_dir, env.state_dir));
   if (!own.runc.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "--runc does not apply to the hook");
   }
   if (own.consumed != args.size()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "unexpected argument \"{}\" (usage: verified-hook [--debug] [--config-dir "
-                     "DIR] [--seal-dir DIR], the OCI state on stdin)",
+                     "DIR] [--seal-dir DIR] [--state-dir DIR], the OCI state on stdin)",
                      args[own.consumed]);
   }
-  return HookSettings{own.config_dir, own.seal_dir, debug};
+  return HookSettings{own.config_dir, own.seal_dir, debug, own.state_dir};
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "verifier/bundle/mount_lookup.h"
+#include "verifier/config/state_dir.h"
 #include "verifier/decision/runc_state.h"
 #include "verifier/decision/seal_rules.h"
 #include "verifier/policy/policy_file.h"
@@ -51,26 +52,65 @@ std::string RealPathOr(const std::string& path) {
   return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
 }
 
-// Step "policy": the shared policy, or the one loaded into `owned`; nullptr after recording a
-// deny (whatever the mode: without a policy the mode is unknown too).
-const Policy* PolicyStep(Decision& d, const std::string& config_dir, const Policy* shared,
-                         std::optional<Policy>& owned) {
+// What the policy step needs to know besides the config dir.
+struct PolicySource {
+  const std::string& config_dir;
+  const std::string& state_dir;  ///< "" = kDefaultStateDir
+  int64_t now_unix = 0;          ///< 0 = the system clock
+  bool raise_mark = false;
+  const Policy* shared = nullptr;
+  const signedpolicy::SignedPolicyCheck* shared_signed = nullptr;
+};
+
+int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The signed-policy check of the policy loaded (its digest: the bytes parsed are the bytes
+// signed). A refusal denies whatever the mode: an unverified policy's mode is not the host's.
+bool SignedPolicyOk(Decision& d, const signedpolicy::SignedPolicyCheck& c) {
+  if (c.required) d.policy_signature = c.Summary();
+  if (c.Accepted()) return true;
+  d.verdict =
+      VerdictForError(MakeError(ErrorKind::kIntegrity, "{}", c.message), Mode::kEnforce, "");
+  return false;
+}
+
+// Step "policy": the shared policy, or the one loaded into `owned`, once its signature (when
+// the host requires one) is accepted; nullptr after recording a deny (whatever the mode:
+// without a policy the mode is unknown too).
+const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Policy>& owned) {
   auto t = Clock::now();
-  if (shared == nullptr) {
-    auto loaded = LoadPolicy(config_dir);
+  const Policy* policy = src.shared;
+  if (policy == nullptr) {
+    auto loaded = LoadPolicy(src.config_dir);
     if (!loaded.ok()) {
       d.verdict = VerdictForError(loaded.error(), Mode::kEnforce, "");
       Record(d, kPolicyStep, t, "cannot be used: " + loaded.error().What());
       return nullptr;
     }
     owned = std::move(loaded).value();
-    shared = &*owned;
+    policy = &*owned;
   }
-  d.policy_digest = shared->digest;
+  std::optional<signedpolicy::SignedPolicyCheck> own_check;
+  if (src.shared_signed == nullptr) {
+    own_check = signedpolicy::CheckSignedPolicy(
+        {src.config_dir, src.state_dir.empty() ? kDefaultStateDir : src.state_dir,
+         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark});
+  }
+  const auto& check = src.shared_signed != nullptr ? *src.shared_signed : *own_check;
+  if (!SignedPolicyOk(d, check)) {
+    Record(d, kPolicyStep, t, "refused: " + check.message);
+    return nullptr;
+  }
+  d.policy_digest = policy->digest;
   Record(d, kPolicyStep, t,
-         fmt::format("digest {} ({} mode, {} rules)", shared->digest, ModeName(shared->mode),
-                     shared->rules.size()));
-  return shared;
+         fmt::format("digest {} ({} mode, {} rules){}", policy->digest, ModeName(policy->mode),
+                     policy->rules.size(),
+                     d.policy_signature.empty() ? "" : ", signed policy " + d.policy_signature));
+  return policy;
 }
 
 std::string MountDetail(const std::vector<MountEntry>& mounts, const std::string& rootfs) {
@@ -211,7 +251,8 @@ Decision Decide(const CreateRequest& req) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  if (const Policy* policy = PolicyStep(d, req.config_dir, nullptr, owned)) {
+  PolicySource src{req.config_dir, req.state_dir, req.now_unix, true};
+  if (const Policy* policy = PolicyStep(d, src, owned)) {
     CreateSteps(d, *policy, req);
   }
   auto t = Clock::now();
@@ -232,7 +273,8 @@ Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  if (const Policy* policy = PolicyStep(d, c.config_dir, shared.policy, owned)) {
+  PolicySource src{c.config_dir, c.state_dir, 0, false, shared.policy, shared.signed_policy};
+  if (const Policy* policy = PolicyStep(d, src, owned)) {
     ExistingSteps(d, *policy, c, shared);
   }
   auto t = Clock::now();
@@ -247,11 +289,11 @@ Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
 }
 
 Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
-                     const std::vector<WhatIfRequirement>& what_if) {
+                     const std::vector<WhatIfRequirement>& what_if, const std::string& state_dir) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  const Policy* policy = PolicyStep(d, config_dir, nullptr, owned);
+  const Policy* policy = PolicyStep(d, PolicySource{config_dir, state_dir}, owned);
   d.steps[kSpecStep].detail = "not run: an image on its own has no spec";
   d.steps[kMountStep].detail = "not run: an image on its own has no mount";
   d.steps[kJoinsStep].detail = "not run: an image on its own joins no namespace";
