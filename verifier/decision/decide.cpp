@@ -81,7 +81,11 @@ bool SignedPolicyOk(Decision& d, const signedpolicy::SignedPolicyCheck& c) {
 // Step "policy": the shared policy, or the one loaded into `owned`, once its signature (when
 // the host requires one) is accepted; nullptr after recording a deny (whatever the mode:
 // without a policy the mode is unknown too).
-const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Policy>& owned) {
+// `own_check` keeps the check made here; `signed_regs` is what the registration store must
+// check under it.
+const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Policy>& owned,
+                         std::optional<signedpolicy::SignedPolicyCheck>& own_check,
+                         SignedRegistrations& signed_regs) {
   auto t = Clock::now();
   const Policy* policy = src.shared;
   if (policy == nullptr) {
@@ -94,17 +98,18 @@ const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Pol
     owned = std::move(loaded).value();
     policy = &*owned;
   }
-  std::optional<signedpolicy::SignedPolicyCheck> own_check;
   if (src.shared_signed == nullptr) {
+    // Registration files are checked as the decision reads them (RegistrationStore).
     own_check = signedpolicy::CheckSignedPolicy(
         {src.config_dir, src.state_dir.empty() ? kDefaultStateDir : src.state_dir,
-         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark});
+         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark, false});
   }
   const auto& check = src.shared_signed != nullptr ? *src.shared_signed : *own_check;
   if (!SignedPolicyOk(d, check)) {
     Record(d, kPolicyStep, t, "refused: " + check.message);
     return nullptr;
   }
+  signed_regs = signedpolicy::SignedRegistrationsFor(check);
   d.policy_digest = policy->digest;
   Record(d, kPolicyStep, t,
          fmt::format("digest {} ({} mode, {} rules){}", policy->digest, ModeName(policy->mode),
@@ -126,7 +131,7 @@ std::string ChecksDetail(const Verdict& v) {
 // Steps "store" and "checks".
 void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContext& ctx,
                         const Stores& stores, const std::string& config_dir,
-                        const std::string& image_typed) {
+                        const std::string& image_typed, const SignedRegistrations& signed_regs) {
   auto t = Clock::now();
   auto image = ResolveImage(ctx, stores);
   if (!image.ok()) {
@@ -139,13 +144,14 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   Record(d, kStoreStep, t, d.engine + " image " + image->image_id);
   d.image = std::move(image).value();
   t = Clock::now();
-  RegistrationStore regs(config_dir);
+  RegistrationStore regs(config_dir, signed_regs);
   d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs);
   Record(d, kChecksStep, t, ChecksDetail(d.verdict));
 }
 
 // Steps "spec" to "checks" for a container being created: every failure denies.
-void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
+void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
+                 const SignedRegistrations& signed_regs) {
   auto fail = [&](StepIndex s, Clock::time_point t, const Error& e) {
     Record(d, s, t, "failed: " + e.What());
     d.verdict = VerdictForError(e, policy.mode, "");
@@ -163,7 +169,7 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
   if (!mounts.ok()) return fail(kMountStep, t, mounts.error());
   Record(d, kMountStep, t, MountDetail(*mounts, d.rootfs));
   ContainerContext ctx{req.container_id, req.bundle_dir, d.spec.get(), d.rootfs, &*mounts};
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "");
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs);
 }
 
 // Step "spec" for an existing container: its bundle when there is one, else the engine's
@@ -195,7 +201,7 @@ void ExistingSpec(Decision& d, const ExistingContainer& c) {
 
 // Steps "mount" to "checks" for an existing container.
 void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c,
-                   const SharedInputs& shared) {
+                   const SharedInputs& shared, const SignedRegistrations& signed_regs) {
   ExistingSpec(d, c);
   auto t = Clock::now();
   const std::vector<MountEntry>* mounts = nullptr;
@@ -222,9 +228,10 @@ void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c
   }
   ContainerContext ctx{c.container_id, c.bundle_dir, d.spec.get(), d.rootfs, mounts};
   if (shared.stores != nullptr) {
-    return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed);
+    return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed,
+                              signed_regs);
   }
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed);
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed, signed_regs);
 }
 
 void EvaluateWhatIf(const std::vector<WhatIfRequirement>& what_if, const ResolvedImage& image,
@@ -251,9 +258,11 @@ Decision Decide(const CreateRequest& req) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
   PolicySource src{req.config_dir, req.state_dir, req.now_unix, true};
-  if (const Policy* policy = PolicyStep(d, src, owned)) {
-    CreateSteps(d, *policy, req);
+  if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
+    CreateSteps(d, *policy, req, signed_regs);
   }
   auto t = Clock::now();
   SealRulesInput in{req.container_id,
@@ -273,9 +282,11 @@ Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
   PolicySource src{c.config_dir, c.state_dir, 0, false, shared.policy, shared.signed_policy};
-  if (const Policy* policy = PolicyStep(d, src, owned)) {
-    ExistingSteps(d, *policy, c, shared);
+  if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
+    ExistingSteps(d, *policy, c, shared, signed_regs);
   }
   auto t = Clock::now();
   // The spec step already read the bundle: no second attempt here (bundle_dir "").
@@ -293,7 +304,10 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  const Policy* policy = PolicyStep(d, PolicySource{config_dir, state_dir}, owned);
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
+  const Policy* policy =
+      PolicyStep(d, PolicySource{config_dir, state_dir}, owned, check, signed_regs);
   d.steps[kSpecStep].detail = "not run: an image on its own has no spec";
   d.steps[kMountStep].detail = "not run: an image on its own has no mount";
   d.steps[kJoinsStep].detail = "not run: an image on its own joins no namespace";
@@ -304,7 +318,7 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     d.image = image;
     Record(d, kStoreStep, t, image.engine + " image " + image.image_id + " (proven by the caller)");
     t = Clock::now();
-    RegistrationStore regs(config_dir);
+    RegistrationStore regs(config_dir, signed_regs);
     d.verdict = Evaluate(*policy, image, nullptr, regs);
     EvaluateWhatIf(what_if, image, regs, d.verdict);
     Record(d, kChecksStep, t, ChecksDetail(d.verdict));

@@ -15,10 +15,15 @@ namespace {
 
 constexpr int kMaxDepth = 8;
 
-Status AddFile(const std::string& config_dir, const std::string& rel, FileDigests& out) {
+Status AddFile(const std::string& config_dir, const std::string& rel, FileDigests& out,
+               bool hash = true) {
   if (out.size() >= kMaxStatementFiles) {
     return MakeError(ErrorKind::kTooLarge, "{}: more than {} covered files", config_dir,
                      kMaxStatementFiles);
+  }
+  if (!hash) {
+    out.emplace(rel, "");
+    return Ok();
   }
   // Read through the trust check on the open file: the bytes hashed are the bytes judged.
   VERIFIED_ASSIGN_OR_RETURN(std::string bytes,
@@ -27,7 +32,8 @@ Status AddFile(const std::string& config_dir, const std::string& rel, FileDigest
   return Ok();
 }
 
-Status Walk(const std::string& config_dir, const std::string& rel, int depth, FileDigests& out) {
+Status Walk(const std::string& config_dir, const std::string& rel, int depth, bool hash,
+            FileDigests& out) {
   if (depth > kMaxDepth) {
     return MakeError(ErrorKind::kTooLarge, "{}/{}: deeper than {} levels", config_dir, rel,
                      kMaxDepth);
@@ -40,9 +46,15 @@ Status Walk(const std::string& config_dir, const std::string& rel, int depth, Fi
     VERIFIED_ASSIGN_OR_RETURN(struct stat st, dir.Lstat(name));
     std::string child = rel + "/" + name;
     if (S_ISDIR(st.st_mode)) {
-      VERIFIED_RETURN_IF_ERROR(Walk(config_dir, child, depth + 1, out));
-    } else {
+      VERIFIED_RETURN_IF_ERROR(Walk(config_dir, child, depth + 1, hash, out));
+    } else if (hash) {
       VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out));
+    } else {
+      // Listed only: its trust is checked when (if) the decision reads it.
+      if (!S_ISREG(st.st_mode)) {
+        return MakeError(ErrorKind::kUnsafePath, "{}/{} is not a regular file", config_dir, child);
+      }
+      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out, false));
     }
   }
   return Ok();
@@ -50,7 +62,7 @@ Status Walk(const std::string& config_dir, const std::string& rel, int depth, Fi
 
 }  // namespace
 
-Result<FileDigests> CollectCoveredFiles(const std::string& config_dir) {
+Result<FileDigests> CollectCoveredFiles(const std::string& config_dir, bool hash_registrations) {
   FileDigests out;
   VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(config_dir));
   VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, "policy.json", out));
@@ -58,7 +70,8 @@ Result<FileDigests> CollectCoveredFiles(const std::string& config_dir) {
     struct stat st;
     std::string path = config_dir + "/" + top;
     if (lstat(path.c_str(), &st) != 0 && errno == ENOENT) continue;
-    VERIFIED_RETURN_IF_ERROR(Walk(config_dir, top, 1, out));
+    bool hash = hash_registrations || std::string_view(top) != "images";
+    VERIFIED_RETURN_IF_ERROR(Walk(config_dir, top, 1, hash, out));
   }
   return out;
 }
@@ -79,7 +92,7 @@ std::string DescribeDifference(const FileDigests& signed_files, const FileDigest
       note(a->first, "was added");
       ++a;
     } else {
-      if (s->second != a->second) note(s->first, "changed");
+      if (!a->second.empty() && s->second != a->second) note(s->first, "changed");
       ++s;
       ++a;
     }

@@ -107,7 +107,7 @@ std::vector<PublicKey> Anchored(const std::vector<PublicKey>& all,
 
 // Covered files, rollback, expiry: the checks on a statement whose signature verified.
 bool CheckStatement(SignedPolicyCheck& c, const SignedPolicyInput& in, const PolicyStatement& s) {
-  auto actual = CollectCoveredFiles(in.config_dir);
+  auto actual = CollectCoveredFiles(in.config_dir, in.hash_registrations);
   if (!actual.ok()) {
     Refuse(c, PolicyRefusal::kUnsignedEdit,
            "cannot hash the files the policy covers: " + actual.error().What());
@@ -169,6 +169,11 @@ void RaiseMarkTo(SignedPolicyCheck& c, const SignedPolicyInput& in, const Signed
 std::string StatementPath(const std::string& config_dir) { return config_dir + "/policy.sig.json"; }
 std::string SignaturePath(const std::string& config_dir) { return config_dir + "/policy.sig"; }
 
+SignedRegistrations SignedRegistrationsFor(const SignedPolicyCheck& check) {
+  if (!check.required || !check.Accepted() || !check.statement) return {};
+  return SignedRegistrations{&check.statement->files, check.statement->version};
+}
+
 std::string SignedPolicyCheck::Summary() const {
   std::string s;
   if (!required) {
@@ -200,8 +205,12 @@ SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
   if (*mark) c.accepted_version = (*mark)->version;
   std::vector<PublicKey> trusted = Anchored(*all, *mark);
   auto files = ReadSignedFiles(in.config_dir);
+  const PublicKey* signer = files.ok() ? FindSigner(trusted, *files) : nullptr;
   // A concurrent `verifiedctl policy sign` replaces two files: one more read sees both new.
-  if (files.ok() && FindSigner(trusted, *files) == nullptr) files = ReadSignedFiles(in.config_dir);
+  if (files.ok() && signer == nullptr) {
+    files = ReadSignedFiles(in.config_dir);
+    if (files.ok()) signer = FindSigner(trusted, *files);
+  }
   if (!files.ok()) {
     if (files.error().kind() == ErrorKind::kNotFound) {
       return Refuse(c, PolicyRefusal::kUnsigned,
@@ -213,7 +222,6 @@ SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
     return Refuse(c, PolicyRefusal::kUnsigned,
                   "cannot read the signed statement: " + files.error().What());
   }
-  const PublicKey* signer = FindSigner(trusted, *files);
   if (signer == nullptr) {
     RefuseUnverified(c, *all, trusted, *files);
     return c;

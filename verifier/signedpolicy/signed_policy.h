@@ -23,6 +23,7 @@
 #include <string>
 
 #include "verifier/core/result.h"
+#include "verifier/registry/registration_store.h"
 #include "verifier/signedpolicy/policy_statement.h"
 
 namespace verified::signedpolicy {
@@ -61,6 +62,10 @@ struct SignedPolicyInput {
   /// Raise the high-water mark when a newer version is accepted (the runtime and the hook;
   /// verifiedctl's check, explain and audit only look).
   bool raise_mark = false;
+  /// Hash every registration file (verifiedctl). False for create decisions: images/ is
+  /// listed (added and removed files are refused at every create) and the registration files
+  /// the decision reads are checked as they are read (SignedRegistrationsFor).
+  bool hash_registrations = true;
 };
 
 /// The outcome.
@@ -82,5 +87,9 @@ struct SignedPolicyCheck {
 
 /// Runs the check (see the table above). Never fails: every error is a refusal.
 SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in);
+
+/// What the registration store must check of the files it reads under an accepted signed
+/// policy (verifier/registry/registration_store.h); empty (no check) when none is required.
+SignedRegistrations SignedRegistrationsFor(const SignedPolicyCheck& check);
 
 }  // namespace verified::signedpolicy
