@@ -114,7 +114,7 @@ const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Pol
   Record(d, kPolicyStep, t,
          fmt::format("digest {} ({} mode, {} rules){}", policy->digest, ModeName(policy->mode),
                      policy->rules.size(),
-                     d.policy_signature.empty() ? "" : ", signed policy " + d.policy_signature));
+                     d.policy_signature.empty() ? "" : ", " + d.policy_signature));
   return policy;
 }
 

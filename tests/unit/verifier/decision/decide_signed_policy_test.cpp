@@ -46,7 +46,6 @@ class DecideSignedPolicyTest : public ::testing::Test {
     r.diff_ids = image_.diff_ids;
     r.chain_ids = image_.chain_ids;
     EXPECT_TRUE(RegistrationStore(req_.config_dir).Put(r).ok());
-    ops_ = signature::GenerateEcdsaP256("ops").value();
     EXPECT_TRUE(
         signature::AddKey(signature::PolicyKeyDirectory(req_.config_dir), ops_.public_key).ok());
   }
@@ -62,7 +61,7 @@ class DecideSignedPolicyTest : public ::testing::Test {
   testing::FakeImage image_;
   testing::FakeContainer container_;
   CreateRequest req_;
-  signature::KeyPair ops_;
+  signature::KeyPair ops_ = signature::GenerateEcdsaP256("ops").value();
 };
 
 TEST_F(DecideSignedPolicyTest, SignedPolicyIsUsedAndTheMarkRaised) {
@@ -96,7 +95,7 @@ TEST_F(DecideSignedPolicyTest, ExpiredDeniesAtTheInjectedTime) {
 }
 
 TEST_F(DecideSignedPolicyTest, ChecksAndExplainsLookWithoutRaisingTheMark) {
-  Sign();
+  Sign(3650LL * 86400);  // judged with the system clock
   ExistingContainer c;
   c.container_id = container_.id;
   c.bundle_dir = req_.bundle_dir;

@@ -47,7 +47,8 @@ TEST(GoDuration, RefusesWhatGoRefuses) {
 }
 
 TEST(GoDuration, OverflowAndLengthAreTooLarge) {
-  for (const std::string big : {"2562048h", "9223372036854775808ns", "99999999999999999999h",
+  for (const std::string& big :
+       std::vector<std::string>{"2562048h", "9223372036854775808ns", "99999999999999999999h",
                                 "2562047h2562047h", std::string(65, '1') + "s"}) {
     auto d = ParseGoDuration(big);
     ASSERT_FALSE(d.ok()) << big;

@@ -37,8 +37,6 @@ class SignedPolicyTest : public ::testing::Test {
     WriteFile(cfg_ + "/policy.json", R"({"default":"deny"})");
     WriteFile(cfg_ + "/images/by-name/a.json", R"({"name":"a"})");
     WriteFile(cfg_ + "/keys/img.pub", signature::GenerateEcdsaP256("img")->public_key.Pem());
-    ops_ = signature::GenerateEcdsaP256("ops").value();
-    evil_ = signature::GenerateEcdsaP256("evil").value();
   }
 
   void Trust(const KeyPair& k) {
@@ -75,7 +73,8 @@ class SignedPolicyTest : public ::testing::Test {
 
   TempDir dir_;
   std::string cfg_, state_;
-  KeyPair ops_, evil_;
+  KeyPair ops_ = signature::GenerateEcdsaP256("ops").value();
+  KeyPair evil_ = signature::GenerateEcdsaP256("evil").value();
 };
 
 TEST_F(SignedPolicyTest, NotRequiredWithoutPolicyKeys) {
@@ -209,7 +208,7 @@ TEST_F(SignedPolicyTest, UnsignedEditsAreRefused) {
                         Edit{"images/by-chain/c.json", "{}", "images/by-chain/c.json was added"},
                         Edit{"keys/img.pub", nullptr, "keys/img.pub was removed"},
                         Edit{"keys/new.pub", "x", "keys/new.pub was added"},
-                        Edit{"policy-keys/x.pub", "x", "policy-keys/x.pub was added"}}) {
+                        Edit{"policy-keys/x.txt", "x", "policy-keys/x.txt was added"}}) {
     std::string path = cfg_ + "/" + e.file;
     std::string before = ReadFile(path);
     bool existed = access(path.c_str(), F_OK) == 0;
