@@ -113,6 +113,7 @@ ExistingContainer ExistingFor(const FoundContainer& c, const AuditSettings& s) {
   e.image_typed = c.image_typed;
   e.config_dir = s.config_dir;
   e.seal_dir = s.seal_dir;
+  e.state_dir = s.state_dir;
   e.mountinfo_path = s.mountinfo_path;
   return e;
 }
@@ -123,10 +124,12 @@ ExistingContainer ExistingFor(const FoundContainer& c, const AuditSettings& s) {
 AuditRow ListAuditOne(const FoundContainer& c, const AuditSettings& s,
                       const std::vector<MountEntry>* mounts, const Stores& stores) {
   static const Policy kNoRules;
+  // The list decides, not the policy: whether it is signed does not matter here.
+  static const signedpolicy::SignedPolicyCheck kNotRequired;
   AuditRow row;
   row.container = c;
   row.notes = c.notes;
-  Decision d = Decide(ExistingFor(c, s), SharedInputs{&kNoRules, mounts, &stores});
+  Decision d = Decide(ExistingFor(c, s), SharedInputs{&kNoRules, &kNotRequired, mounts, &stores});
   row.image = d.image;
   row.have_spec = d.spec != nullptr;
   row.verdict = ListVerdict(s, c, row.image ? &*row.image : nullptr);
@@ -141,7 +144,7 @@ AuditRow PolicyAuditOne(const FoundContainer& c, const AuditSettings& s,
   AuditRow row;
   row.container = c;
   row.notes = c.notes;
-  Decision d = Decide(ExistingFor(c, s), SharedInputs{s.policy, mounts, &stores});
+  Decision d = Decide(ExistingFor(c, s), SharedInputs{s.policy, s.signed_policy, mounts, &stores});
   row.notes.insert(row.notes.end(), d.notes.begin(), d.notes.end());
   row.image = d.image;
   row.have_spec = d.spec != nullptr;

@@ -16,6 +16,7 @@
 #include "ctl/image_list.h"
 #include "verifier/policy/evaluate.h"
 #include "verifier/policy/policy.h"
+#include "verifier/signedpolicy/signed_policy.h"
 #include "verifier/store/resolved_image.h"
 
 namespace verified::ctl {
@@ -33,7 +34,10 @@ const char* AuditModeName(AuditMode m);
 /// Inputs of an audit.
 struct AuditSettings {
   AuditMode mode = AuditMode::kPolicy;
-  const Policy* policy = nullptr;   ///< kPolicy
+  const Policy* policy = nullptr;  ///< kPolicy
+  /// kPolicy: the signed-policy check of `policy` (null: each decision makes it).
+  const signedpolicy::SignedPolicyCheck* signed_policy = nullptr;
+  std::string state_dir;            ///< the signed policy's mark ("" = kDefaultStateDir)
   const ImageList* list = nullptr;  ///< kWhitelist / kBlacklist
   std::string config_dir;           ///< registrations (and protect_host's config dir)
   std::string seal_dir;             ///< the host-wide seal index ("" = kDefaultSealDir)

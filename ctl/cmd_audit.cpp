@@ -1,5 +1,6 @@
 #include "ctl/cmd_audit.h"
 
+#include <ctime>
 #include <memory>
 #include <set>
 
@@ -56,7 +57,9 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
   settings.seal_dir = ctx.seal_dir;
   settings.layers = a.layers;
   settings.workers = a.where.workers;
+  settings.state_dir = ctx.state_dir;
   Policy policy;
+  signedpolicy::SignedPolicyCheck signed_check;
   ImageList list;
   if (a.mode == "policy") {
     if (!a.image_file.empty()) return ctx.Fail("--image-file needs --mode whitelist|blacklist");
@@ -64,6 +67,13 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
     if (!p.ok()) return ctx.Fail(std::move(p).error());
     policy = std::move(p).value();
     settings.policy = &policy;
+    // Checked once for every container, as each create would check it (the mark not raised).
+    signed_check = signedpolicy::CheckSignedPolicy(
+        {ctx.config_dir, ctx.state_dir, static_cast<int64_t>(time(nullptr)), policy.digest});
+    settings.signed_policy = &signed_check;
+    if (signed_check.required && a.format != "json") {
+      fmt::print("{}\n", signed_check.Summary());
+    }
     report.source = policy.digest;
   } else {
     settings.mode = a.mode == "whitelist" ? AuditMode::kWhitelist : AuditMode::kBlacklist;
@@ -81,10 +91,13 @@ void DoAudit(CtlContext& ctx, const AuditArgs& a) {
                                   [](const EngineStatus& e) { return e.status == "error"; });
   bool all_ok = std::all_of(report.rows.begin(), report.rows.end(),
                             [](const AuditRow& r) { return r.compliant; });
+  // A policy the runtime refuses as not properly signed refuses every create.
+  if (!signed_check.Accepted()) all_ok = false;
   report.exit_code = engine_error ? kExitError : all_ok ? kExitOk : kExitRefused;
   if (a.format == "json") {
-    fmt::print("{}\n", AuditJson(report).dump(2, ' ', false,
-                                              nlohmann::ordered_json::error_handler_t::replace));
+    nlohmann::ordered_json j = AuditJson(report);
+    if (signed_check.required) j["signed_policy"] = signed_check.Summary();
+    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
     PrintAuditTable(stdout, report, a.layers);
   }

@@ -43,12 +43,14 @@ void Emit(CtlContext& ctx, const Decision& d, const CheckArgs& a,
     if (!d.notes.empty()) j["notes"] = d.notes;
     j["verdict"] = VerdictJson(d.verdict);
     j["policy_digest"] = d.policy_digest;
+    if (!d.policy_signature.empty()) j["signed_policy"] = d.policy_signature;
     j["steps"] = StepsJson(d);
     fmt::print("{}\n", j.dump(2));
   } else {
     for (const auto& [k, val] : extra.items()) {
       fmt::print("{:<11} {}\n", k + ":", val.is_string() ? val.get<std::string>() : val.dump());
     }
+    if (!d.policy_signature.empty()) fmt::print("{:<11} {}\n", "signed:", d.policy_signature);
     if (d.image) PrintProvenance(*d.image, a.layers);
     for (const auto& n : d.notes) fmt::print("note:       {}\n", n);
     PrintVerdict(d.verdict);
@@ -87,9 +89,10 @@ void DoCheck(CtlContext& ctx, const CheckArgs& a) {
   if (!what_if.ok()) return ctx.Fail(std::move(what_if).error());
   auto img = LookupImage(ctx, a.target);
   if (!img.ok()) return ctx.Fail(std::move(img).error());
-  Decision d = DecideImage(ctx.config_dir, *img, *what_if);
-  // A policy that cannot be used is an error of the tool (exit 2), not a verdict.
-  if (d.policy_digest.empty()) return ctx.Fail(d.verdict.reason);
+  Decision d = DecideImage(ctx.config_dir, *img, *what_if, ctx.state_dir);
+  // A policy that cannot be used is an error of the tool (exit 2), not a verdict; a policy the
+  // runtime refuses as not properly signed is a verdict (every create would be refused).
+  if (d.policy_digest.empty() && d.policy_signature.empty()) return ctx.Fail(d.verdict.reason);
   Emit(ctx, d, a, nlohmann::ordered_json::object());
 }
 
@@ -106,8 +109,9 @@ void DoExplain(CtlContext& ctx, const CheckArgs& a) {
   e.image_typed = c->image_typed;
   e.config_dir = ctx.config_dir;
   e.seal_dir = ctx.seal_dir;
+  e.state_dir = ctx.state_dir;
   Decision d = Decide(e);
-  if (d.policy_digest.empty()) return ctx.Fail(d.verdict.reason);
+  if (d.policy_digest.empty() && d.policy_signature.empty()) return ctx.Fail(d.verdict.reason);
   d.notes.insert(d.notes.begin(), c->notes.begin(), c->notes.end());
   nlohmann::ordered_json extra;
   extra["container"] = c->id;

@@ -28,6 +28,7 @@ Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   install::DockerRuntimeEntry entry;
   entry.runtime_path = a.runtime_path.empty() ? DefaultRuntimePath() : a.runtime_path;
   entry.config_dir = ctx.config_dir;
+  if (!ctx.state_dir.empty()) entry.state_dir = ctx.state_dir;
   entry.set_default = a.default_runtime;
   if (access(entry.runtime_path.c_str(), X_OK) != 0) {
     return MakeError(ErrorKind::kNotFound, "runtime binary {} is not executable here",

@@ -45,6 +45,7 @@ Status Install(const CtlContext& ctx, const Engine& e, const Args& a) {
   install::RuntimeDropIn d;
   d.runtime_path = a.runtime_path.empty() ? DefaultRuntimePath() : a.runtime_path;
   d.config_dir = ctx.config_dir;
+  if (!ctx.state_dir.empty()) d.state_dir = ctx.state_dir;
   d.set_default = a.default_runtime;
   d.runtime_root = a.runtime_root;
   if (access(d.runtime_path.c_str(), X_OK) != 0) {

@@ -35,6 +35,7 @@ Result<install::OciHookConfig> HookConfig(const CtlContext& ctx, const HookInsta
   install::OciHookConfig c;
   c.hook_path = a.hook_path.empty() ? DefaultBinaryPath("verified-hook") : a.hook_path;
   c.config_dir = ctx.config_dir;
+  if (!ctx.state_dir.empty()) c.state_dir = ctx.state_dir;
   if (a.timeout_seconds != 0) c.timeout_seconds = a.timeout_seconds;
   c.stage = a.stage;
   if (!a.seal_dir.empty()) c.seal_dir = a.seal_dir;

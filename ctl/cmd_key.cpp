@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "ctl/signed_policy_notice.h"
 #include "verifier/fs/dir.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/key_generate.h"
@@ -42,6 +43,7 @@ void DoGenerate(CtlContext& ctx, const std::string& name, std::string private_ou
       "generated key {}\n  private key: {} (mode 0600, unencrypted: keep it secret)\n"
       "  public key:  {}\n",
       KeyLine(pair->public_key), private_out, pub_path);
+  PrintSignNotice(ctx);
 }
 
 void DoAdd(CtlContext& ctx, const std::string& name, const std::string& file) {
@@ -54,6 +56,7 @@ void DoAdd(CtlContext& ctx, const std::string& name, const std::string& file) {
     return ctx.Fail(Wrap(std::move(st).error(), "key add {}", name));
   }
   fmt::print("added key {}\n", KeyLine(*key));
+  PrintSignNotice(ctx);
 }
 
 void DoList(CtlContext& ctx) {
@@ -70,6 +73,7 @@ void DoRemove(CtlContext& ctx, const std::string& name) {
   if (!removed.ok()) return ctx.Fail(Wrap(std::move(removed).error(), "key remove {}", name));
   if (!*removed) return ctx.Fail(fmt::format("key remove: no key named {}", name));
   fmt::print("removed key {}\n", name);
+  PrintSignNotice(ctx);
 }
 
 }  // namespace

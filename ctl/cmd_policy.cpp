@@ -2,8 +2,10 @@
 
 #include <memory>
 
+#include "ctl/cmd_policy_sign.h"
 #include "ctl/policy_edit.h"
 #include "ctl/policy_lint.h"
+#include "ctl/signed_policy_notice.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/fs/dir.h"
 
@@ -57,6 +59,7 @@ void Edit(CtlContext& ctx, const std::function<Status(nlohmann::ordered_json&)>&
   auto st = EditPolicy(ctx.config_dir, fn);
   if (!st.ok()) return ctx.Fail(std::move(st).error());
   fmt::print("{}\n", done);
+  PrintSignNotice(ctx);
 }
 
 void AddRuleCommand(CLI::App& policy, CtlContext& ctx, const char* action) {
@@ -176,6 +179,7 @@ void AddPolicyCommands(CLI::App& app, CtlContext& ctx) {
   policy->add_subcommand("show", "Print the policy")->callback([&ctx] { DoShow(ctx); });
   policy->add_subcommand("lint", "Check the policy for errors and dead or weak rules")
       ->callback([&ctx] { ctx.exit_code = LintPolicy(ctx.config_dir); });
+  AddSignedPolicyCommands(*policy, ctx);
 }
 
 }  // namespace verified::ctl

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "ctl/image_source.h"
+#include "ctl/signed_policy_notice.h"
 #include "verifier/image/reference.h"
 #include "verifier/image/runtime_config.h"
 #include "verifier/registry/registration_store.h"
@@ -57,6 +58,7 @@ void DoRegister(CtlContext& ctx, const RegisterArgs& a) {
       }
     }
   }
+  PrintSignNotice(ctx);
 }
 
 void DoUnregister(CtlContext& ctx, const std::vector<std::string>& names) {
@@ -69,6 +71,7 @@ void DoUnregister(CtlContext& ctx, const std::vector<std::string>& names) {
     if (!*removed) return ctx.Fail(fmt::format("{} is not registered", ref->Familiar()));
     fmt::print("unregistered {}\n", ref->Familiar());
   }
+  PrintSignNotice(ctx);
 }
 
 void DoList(CtlContext& ctx, bool json) {

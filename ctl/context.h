@@ -20,6 +20,9 @@ struct CtlContext {
   /// The host-wide seal index the runtime uses (VERIFIED_SEAL_DIR, else /run/verified/seals):
   /// explain and audit judge namespace joins against it as the runtime does.
   std::string seal_dir;
+  /// The state dir (--state-dir, VERIFIED_STATE_DIR, else /var/lib/verified): the signed
+  /// policy's high-water mark (verifier/config/state_dir.h).
+  std::string state_dir;
   std::string engine = "docker";  ///< --engine for register/check/explain
   std::string podman_root;        ///< --root: Podman's graph root ("" = as podman finds it)
   std::string podman_runroot;     ///< --runroot: Podman's run root ("" = as podman finds it)

@@ -8,6 +8,7 @@ Decision DecideForHook(const HookState& state, const HookSettings& settings) {
   req.bundle_dir = state.bundle;
   req.config_dir = settings.config_dir;
   req.seal_dir = settings.seal_dir;
+  req.state_dir = settings.state_dir;
   // The runtime's state root is not in the OCI state: a sealed container's own joins are judged
   // against runc's default root (verifier/decision/runc_state.h); the wrapper judges them with
   // the real one when it created the container.

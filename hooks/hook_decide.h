@@ -12,12 +12,14 @@
 
 namespace verified::hook {
 
-/// Where the hook's settings come from (verified-runtime's own options: --config-dir and
-/// --seal-dir, defaults from VERIFIED_CONFIG_DIR / VERIFIED_SEAL_DIR).
+/// Where the hook's settings come from (verified-runtime's own options: --config-dir,
+/// --seal-dir and --state-dir, defaults from VERIFIED_CONFIG_DIR / VERIFIED_SEAL_DIR /
+/// VERIFIED_STATE_DIR).
 struct HookSettings {
   std::string config_dir;
   std::string seal_dir;
-  bool debug = false;  ///< --debug: trace the decision's steps on stderr
+  bool debug = false;     ///< --debug: trace the decision's steps on stderr
+  std::string state_dir;  ///< the signed policy's high-water mark ("" = kDefaultStateDir)
 };
 
 /// The create decision for the container the runtime described in `state`: verified::Decide

@@ -31,18 +31,19 @@ Result<HookSettings> ParseHookArgs(std::vector<std::string> args, const HookEnv&
   auto debug_flags = std::remove(args.begin(), args.end(), std::string("--debug"));
   bool debug = debug_flags != args.end();
   args.erase(debug_flags, args.end());
-  VERIFIED_ASSIGN_OR_RETURN(shim::OwnOptions own,
-                            shim::ParseOwnOptions(args, env.config_dir, env.seal_dir));
+  VERIFIED_ASSIGN_OR_RETURN(
+      shim::OwnOptions own,
+      shim::ParseOwnOptions(args, env.config_dir, env.seal_dir, env.state_dir));
   if (!own.runc.empty()) {
     return MakeError(ErrorKind::kInvalidArgument, "--runc does not apply to the hook");
   }
   if (own.consumed != args.size()) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "unexpected argument \"{}\" (usage: verified-hook [--debug] [--config-dir "
-                     "DIR] [--seal-dir DIR], the OCI state on stdin)",
+                     "DIR] [--seal-dir DIR] [--state-dir DIR], the OCI state on stdin)",
                      args[own.consumed]);
   }
-  return HookSettings{own.config_dir, own.seal_dir, debug};
+  return HookSettings{own.config_dir, own.seal_dir, debug, own.state_dir};
 }
 
 }  // namespace

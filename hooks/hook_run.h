@@ -18,14 +18,16 @@ namespace verified::hook {
 /// The command recorded in the decision log for the hook's decisions.
 inline constexpr const char* kHookCommand = "create-hook";
 
-/// The environment the hook reads (VERIFIED_CONFIG_DIR, VERIFIED_SEAL_DIR; "" when unset).
+/// The environment the hook reads (VERIFIED_CONFIG_DIR, VERIFIED_SEAL_DIR,
+/// VERIFIED_STATE_DIR; "" when unset).
 struct HookEnv {
   std::string config_dir;
   std::string seal_dir;
+  std::string state_dir;
 };
 
 /// Runs the hook with its arguments (argv without argv[0]: `[--config-dir DIR]
-/// [--seal-dir DIR]`, nothing else), reading the state from `state_fd` (at most
+/// [--seal-dir DIR] [--state-dir DIR]`, nothing else), reading the state from `state_fd` (at most
 /// kMaxHookStateBytes). Returns 0 only when the decision allows the container and was
 /// appended to the decision log; otherwise writes one "verified: ..." line to `err` and
 /// returns 1.

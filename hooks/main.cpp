@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     verified::hook::HookEnv env{verified::EnvOr("VERIFIED_CONFIG_DIR"),
-                                verified::EnvOr("VERIFIED_SEAL_DIR")};
+                                verified::EnvOr("VERIFIED_SEAL_DIR"),
+                                verified::EnvOr("VERIFIED_STATE_DIR")};
     return verified::hook::RunHook(args, env, STDIN_FILENO, std::cerr);
   } catch (const std::exception& e) {
     std::cerr << "verified: refused: the hook failed: " << e.what() << "\n";

@@ -22,8 +22,13 @@ Result<DaemonJsonMerge> MergeDaemonJson(std::string_view existing, const DockerR
   if (j.contains("runtimes") && !j["runtimes"].is_object()) {
     return MakeError(ErrorKind::kParse, "daemon.json: \"runtimes\" is not an object");
   }
-  j["runtimes"][e.name] = {{"path", e.runtime_path},
-                           {"runtimeArgs", {"--config-dir=" + e.config_dir}}};
+  nlohmann::ordered_json args = {"--config-dir=" + e.config_dir};
+  // Every engine's calls must share one signed-policy high-water mark: a non-default state dir
+  // goes on the command line as the config dir does.
+  if (!e.state_dir.empty() && e.state_dir != "/var/lib/verified") {
+    args.push_back("--state-dir=" + e.state_dir);
+  }
+  j["runtimes"][e.name] = {{"path", e.runtime_path}, {"runtimeArgs", args}};
   if (e.set_default) {
     if (j.contains("default-runtime") && j["default-runtime"].is_string() &&
         j["default-runtime"] != e.name) {

@@ -17,6 +17,8 @@ struct DockerRuntimeEntry {
   std::string name = "verified";
   std::string runtime_path = "/usr/local/bin/verified-runtime";
   std::string config_dir = "/etc/verified";
+  /// Passed as --state-dir only when not the default (verifier/config/state_dir.h).
+  std::string state_dir = "/var/lib/verified";
   bool set_default = false;
 };
 

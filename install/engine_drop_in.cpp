@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kMaxDropInBytes = 1u << 20;
 constexpr const char* kDefaultConfigDir = "/etc/verified";
+constexpr const char* kDefaultStateDir = "/var/lib/verified";
 constexpr const char* kStandardPath =
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -27,7 +28,7 @@ Status Validate(const RuntimeDropIn& d) {
   if (!name_ok) {
     return MakeError(ErrorKind::kInvalidArgument, "runtime name '{}' must be [a-z0-9_-]+", d.name);
   }
-  for (const std::string* p : {&d.runtime_path, &d.config_dir, &d.runtime_root}) {
+  for (const std::string* p : {&d.runtime_path, &d.config_dir, &d.runtime_root, &d.state_dir}) {
     if (p->empty() || p->front() != '/' || p->find('\n') != std::string::npos) {
       return MakeError(ErrorKind::kInvalidArgument, "'{}' must be an absolute path", *p);
     }
@@ -83,6 +84,10 @@ Result<std::string> PodmanDropInText(const RuntimeDropIn& d) {
         "# no environment of its own to the runtime).\n",
         d.config_dir, d.config_dir);
   }
+  if (d.state_dir != kDefaultStateDir) {
+    t += fmt::format("# The state dir is {}: run podman with --runtime-flag state-dir={}.\n",
+                     d.state_dir, d.state_dir);
+  }
   if (d.set_default) t += "\n[engine]\nruntime = " + TomlQuote(d.name) + "\n";
   t += "\n[engine.runtimes]\n" + d.name + " = [" + TomlQuote(d.runtime_path) + "]\n";
   return t;
@@ -96,9 +101,12 @@ Result<std::string> CrioDropInText(const RuntimeDropIn& d) {
   t += "runtime_path = " + TomlQuote(d.runtime_path) + "\n";
   t += "runtime_type = \"oci\"\n";
   t += "runtime_root = " + TomlQuote(d.runtime_root) + "\n";
-  if (d.config_dir != kDefaultConfigDir) {
-    t += "monitor_env = [" + TomlQuote(std::string("PATH=") + kStandardPath) + ", " +
-         TomlQuote("VERIFIED_CONFIG_DIR=" + d.config_dir) + "]\n";
+  if (d.config_dir != kDefaultConfigDir || d.state_dir != kDefaultStateDir) {
+    t += "monitor_env = [" + TomlQuote(std::string("PATH=") + kStandardPath);
+    if (d.config_dir != kDefaultConfigDir)
+      t += ", " + TomlQuote("VERIFIED_CONFIG_DIR=" + d.config_dir);
+    if (d.state_dir != kDefaultStateDir) t += ", " + TomlQuote("VERIFIED_STATE_DIR=" + d.state_dir);
+    t += "]\n";
   }
   return t;
 }

@@ -29,6 +29,7 @@ struct RuntimeDropIn {
   std::string name = "verified";  ///< runtime / handler name: [a-z0-9_-]+
   std::string runtime_path = "/usr/local/bin/verified-runtime";
   std::string config_dir = "/etc/verified";
+  std::string state_dir = "/var/lib/verified";      ///< the signed-policy high-water mark's dir
   bool set_default = false;                         ///< also make it the engine's default runtime
   std::string runtime_root = "/run/verified-runc";  ///< CRI-O: runc state directory
 };

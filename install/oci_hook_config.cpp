@@ -6,7 +6,7 @@ namespace verified::install {
 namespace {
 
 Status Validate(const OciHookConfig& c) {
-  for (const std::string* p : {&c.hook_path, &c.config_dir, &c.seal_dir}) {
+  for (const std::string* p : {&c.hook_path, &c.config_dir, &c.seal_dir, &c.state_dir}) {
     if (p->empty() || p->front() != '/' || p->find('\n') != std::string::npos) {
       return MakeError(ErrorKind::kInvalidArgument, "'{}' must be an absolute path", *p);
     }
@@ -38,6 +38,10 @@ Result<std::string> OciHookConfigText(const OciHookConfig& c) {
   // env only (runc: cmd.Env = hook.Env), so VERIFIED_CONFIG_DIR / VERIFIED_SEAL_DIR of the
   // engine never reach it.
   hook["args"] = {"verified-hook", "--config-dir", c.config_dir, "--seal-dir", c.seal_dir};
+  if (c.state_dir != "/var/lib/verified") {
+    hook["args"].push_back("--state-dir");
+    hook["args"].push_back(c.state_dir);
+  }
   hook["timeout"] = c.timeout_seconds;
   nlohmann::ordered_json j;
   j["version"] = "1.0.0";

@@ -35,6 +35,9 @@ struct OciHookConfig {
   std::string config_dir = "/etc/verified";
   /// The seal index: must be verified-runtime's, or the hook cannot see the seals it records.
   std::string seal_dir = kDefaultSealDir;
+  /// The state dir (signed-policy high-water mark): verified-runtime's; passed when not the
+  /// default.
+  std::string state_dir = "/var/lib/verified";
   int timeout_seconds = kDefaultHookTimeoutSeconds;
   std::string stage = "createRuntime";
 };

@@ -30,6 +30,7 @@ DecisionLogRecord CreateDecisionRecord(const Decision& d, const std::string& com
   }
   if (r.reasons.empty()) r.reasons.push_back(v.reason);
   r.policy_digest = d.policy_digest;
+  if (!d.policy_signature.empty()) r.policy_signature = d.policy_signature;
   r.elapsed_us = d.elapsed_us;
   return r;
 }
@@ -68,6 +69,7 @@ nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r) {
   j["rule"] = r.rule;
   j["reasons"] = r.reasons;
   if (r.policy_digest) j["policy_digest"] = *r.policy_digest;
+  if (r.policy_signature) j["policy_signature"] = *r.policy_signature;
   j["elapsed_us"] = r.elapsed_us;
   return j;
 }

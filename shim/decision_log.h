@@ -31,6 +31,9 @@ struct DecisionLogRecord {
   std::string rule;
   std::vector<std::string> reasons;  ///< failed findings, or the reason
   std::optional<std::string> policy_digest;
+  /// The signed-policy status (Decision::policy_signature), only on hosts that require one:
+  /// the accepted version, or the refusal, and the grace-period warning.
+  std::optional<std::string> policy_signature;
   int64_t elapsed_us = 0;
 };
 
@@ -45,7 +48,7 @@ DecisionLogRecord ExecDecisionRecord(const SealRecord& seal, bool allowed,
 
 /// The JSON of a record, keys in this order: time, command, container, engine, image,
 /// image_id, chain_id, verdict, enforced, allowed, mode, rule, reasons, policy_digest,
-/// elapsed_us (the optional ones only when set).
+/// policy_signature, elapsed_us (the optional ones only when set).
 nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r);
 
 /// Appends the record as one line to `path`, creating its directory (0750) when missing.

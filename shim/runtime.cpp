@@ -102,11 +102,13 @@ CreateRequest CreateRequestFor(const RuncCommandLine& cl, const OwnOptions& own)
   req.command = cl.subcommand;
   req.runtime_root = cl.globals.root;
   req.seal_dir = own.seal_dir;
+  req.state_dir = own.state_dir;
   return req;
 }
 
 int RunRuntime(const std::vector<std::string>& args) {
-  auto own = ParseOwnOptions(args, EnvOr("VERIFIED_CONFIG_DIR"), EnvOr("VERIFIED_SEAL_DIR"));
+  auto own = ParseOwnOptions(args, EnvOr("VERIFIED_CONFIG_DIR"), EnvOr("VERIFIED_SEAL_DIR"),
+                             EnvOr("VERIFIED_STATE_DIR"));
   if (!own.ok()) return Refuse("verified: " + own.error().What(), GuessGlobals(args));
   std::vector<std::string> runc_args(args.begin() + static_cast<long>(own->consumed), args.end());
 

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "verifier/bundle/mount_lookup.h"
+#include "verifier/config/state_dir.h"
 #include "verifier/decision/runc_state.h"
 #include "verifier/decision/seal_rules.h"
 #include "verifier/policy/policy_file.h"
@@ -51,26 +52,70 @@ std::string RealPathOr(const std::string& path) {
   return realpath(path.c_str(), buf) != nullptr ? std::string(buf) : path;
 }
 
-// Step "policy": the shared policy, or the one loaded into `owned`; nullptr after recording a
-// deny (whatever the mode: without a policy the mode is unknown too).
-const Policy* PolicyStep(Decision& d, const std::string& config_dir, const Policy* shared,
-                         std::optional<Policy>& owned) {
+// What the policy step needs to know besides the config dir.
+struct PolicySource {
+  const std::string& config_dir;
+  const std::string& state_dir;  ///< "" = kDefaultStateDir
+  int64_t now_unix = 0;          ///< 0 = the system clock
+  bool raise_mark = false;
+  const Policy* shared = nullptr;
+  const signedpolicy::SignedPolicyCheck* shared_signed = nullptr;
+};
+
+int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The signed-policy check of the policy loaded (its digest: the bytes parsed are the bytes
+// signed). A refusal denies whatever the mode: an unverified policy's mode is not the host's.
+bool SignedPolicyOk(Decision& d, const signedpolicy::SignedPolicyCheck& c) {
+  if (c.required) d.policy_signature = c.Summary();
+  if (c.Accepted()) return true;
+  d.verdict =
+      VerdictForError(MakeError(ErrorKind::kIntegrity, "{}", c.message), Mode::kEnforce, "");
+  return false;
+}
+
+// Step "policy": the shared policy, or the one loaded into `owned`, once its signature (when
+// the host requires one) is accepted; nullptr after recording a deny (whatever the mode:
+// without a policy the mode is unknown too).
+// `own_check` keeps the check made here; `signed_regs` is what the registration store must
+// check under it.
+const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Policy>& owned,
+                         std::optional<signedpolicy::SignedPolicyCheck>& own_check,
+                         SignedRegistrations& signed_regs) {
   auto t = Clock::now();
-  if (shared == nullptr) {
-    auto loaded = LoadPolicy(config_dir);
+  const Policy* policy = src.shared;
+  if (policy == nullptr) {
+    auto loaded = LoadPolicy(src.config_dir);
     if (!loaded.ok()) {
       d.verdict = VerdictForError(loaded.error(), Mode::kEnforce, "");
       Record(d, kPolicyStep, t, "cannot be used: " + loaded.error().What());
       return nullptr;
     }
     owned = std::move(loaded).value();
-    shared = &*owned;
+    policy = &*owned;
   }
-  d.policy_digest = shared->digest;
+  if (src.shared_signed == nullptr) {
+    // Registration files are checked as the decision reads them (RegistrationStore).
+    own_check = signedpolicy::CheckSignedPolicy(
+        {src.config_dir, src.state_dir.empty() ? kDefaultStateDir : src.state_dir,
+         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark, false});
+  }
+  const auto& check = src.shared_signed != nullptr ? *src.shared_signed : *own_check;
+  if (!SignedPolicyOk(d, check)) {
+    Record(d, kPolicyStep, t, "refused: " + check.message);
+    return nullptr;
+  }
+  signed_regs = signedpolicy::SignedRegistrationsFor(check);
+  d.policy_digest = policy->digest;
   Record(d, kPolicyStep, t,
-         fmt::format("digest {} ({} mode, {} rules)", shared->digest, ModeName(shared->mode),
-                     shared->rules.size()));
-  return shared;
+         fmt::format("digest {} ({} mode, {} rules){}", policy->digest, ModeName(policy->mode),
+                     policy->rules.size(),
+                     d.policy_signature.empty() ? "" : ", " + d.policy_signature));
+  return policy;
 }
 
 std::string MountDetail(const std::vector<MountEntry>& mounts, const std::string& rootfs) {
@@ -86,7 +131,7 @@ std::string ChecksDetail(const Verdict& v) {
 // Steps "store" and "checks".
 void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContext& ctx,
                         const Stores& stores, const std::string& config_dir,
-                        const std::string& image_typed) {
+                        const std::string& image_typed, const SignedRegistrations& signed_regs) {
   auto t = Clock::now();
   auto image = ResolveImage(ctx, stores);
   if (!image.ok()) {
@@ -99,13 +144,14 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   Record(d, kStoreStep, t, d.engine + " image " + image->image_id);
   d.image = std::move(image).value();
   t = Clock::now();
-  RegistrationStore regs(config_dir);
+  RegistrationStore regs(config_dir, signed_regs);
   d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs);
   Record(d, kChecksStep, t, ChecksDetail(d.verdict));
 }
 
 // Steps "spec" to "checks" for a container being created: every failure denies.
-void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
+void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
+                 const SignedRegistrations& signed_regs) {
   auto fail = [&](StepIndex s, Clock::time_point t, const Error& e) {
     Record(d, s, t, "failed: " + e.What());
     d.verdict = VerdictForError(e, policy.mode, "");
@@ -123,7 +169,7 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req) {
   if (!mounts.ok()) return fail(kMountStep, t, mounts.error());
   Record(d, kMountStep, t, MountDetail(*mounts, d.rootfs));
   ContainerContext ctx{req.container_id, req.bundle_dir, d.spec.get(), d.rootfs, &*mounts};
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "");
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs);
 }
 
 // Step "spec" for an existing container: its bundle when there is one, else the engine's
@@ -155,7 +201,7 @@ void ExistingSpec(Decision& d, const ExistingContainer& c) {
 
 // Steps "mount" to "checks" for an existing container.
 void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c,
-                   const SharedInputs& shared) {
+                   const SharedInputs& shared, const SignedRegistrations& signed_regs) {
   ExistingSpec(d, c);
   auto t = Clock::now();
   const std::vector<MountEntry>* mounts = nullptr;
@@ -182,9 +228,10 @@ void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c
   }
   ContainerContext ctx{c.container_id, c.bundle_dir, d.spec.get(), d.rootfs, mounts};
   if (shared.stores != nullptr) {
-    return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed);
+    return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed,
+                              signed_regs);
   }
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed);
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed, signed_regs);
 }
 
 void EvaluateWhatIf(const std::vector<WhatIfRequirement>& what_if, const ResolvedImage& image,
@@ -211,8 +258,11 @@ Decision Decide(const CreateRequest& req) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  if (const Policy* policy = PolicyStep(d, req.config_dir, nullptr, owned)) {
-    CreateSteps(d, *policy, req);
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
+  PolicySource src{req.config_dir, req.state_dir, req.now_unix, true};
+  if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
+    CreateSteps(d, *policy, req, signed_regs);
   }
   auto t = Clock::now();
   SealRulesInput in{req.container_id,
@@ -232,8 +282,11 @@ Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  if (const Policy* policy = PolicyStep(d, c.config_dir, shared.policy, owned)) {
-    ExistingSteps(d, *policy, c, shared);
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
+  PolicySource src{c.config_dir, c.state_dir, 0, false, shared.policy, shared.signed_policy};
+  if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
+    ExistingSteps(d, *policy, c, shared, signed_regs);
   }
   auto t = Clock::now();
   // The spec step already read the bundle: no second attempt here (bundle_dir "").
@@ -247,11 +300,14 @@ Decision Decide(const ExistingContainer& c, const SharedInputs& shared) {
 }
 
 Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
-                     const std::vector<WhatIfRequirement>& what_if) {
+                     const std::vector<WhatIfRequirement>& what_if, const std::string& state_dir) {
   auto start = Clock::now();
   Decision d = Begin();
   std::optional<Policy> owned;
-  const Policy* policy = PolicyStep(d, config_dir, nullptr, owned);
+  std::optional<signedpolicy::SignedPolicyCheck> check;
+  SignedRegistrations signed_regs;
+  const Policy* policy =
+      PolicyStep(d, PolicySource{config_dir, state_dir}, owned, check, signed_regs);
   d.steps[kSpecStep].detail = "not run: an image on its own has no spec";
   d.steps[kMountStep].detail = "not run: an image on its own has no mount";
   d.steps[kJoinsStep].detail = "not run: an image on its own joins no namespace";
@@ -262,7 +318,7 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     d.image = image;
     Record(d, kStoreStep, t, image.engine + " image " + image.image_id + " (proven by the caller)");
     t = Clock::now();
-    RegistrationStore regs(config_dir);
+    RegistrationStore regs(config_dir, signed_regs);
     d.verdict = Evaluate(*policy, image, nullptr, regs);
     EvaluateWhatIf(what_if, image, regs, d.verdict);
     Record(d, kChecksStep, t, ChecksDetail(d.verdict));

@@ -16,11 +16,16 @@
 #include "verifier/decision/decision.h"
 #include "verifier/decision/request.h"
 #include "verifier/policy/policy.h"
+#include "verifier/signedpolicy/signed_policy.h"
 #include "verifier/store/store.h"
 
 namespace verified {
 
-/// Loads the policy (<config_dir>/policy.json), the bundle's config.json once, the mount table
+/// Loads the policy (<config_dir>/policy.json) once and, when <config_dir>/policy-keys/ holds a
+/// key, checks that those very bytes are the signed policy (verifier/signedpolicy/
+/// signed_policy.h: unsigned, untrusted key, bad signature, unsigned edit, rollback, expired
+/// deny whatever the policy's mode; a newer accepted version raises the high-water mark in
+/// req.state_dir); then the bundle's config.json once, the mount table
 /// at root.path, resolves the image once through every store, evaluates the policy once, and
 /// applies the namespace-join rules and the sealed-restore refusal
 /// (verifier/decision/seal_rules.h). Never fails: any error becomes a deny verdict of kind
@@ -32,6 +37,9 @@ Decision Decide(const CreateRequest& req);
 /// container of a host). Every pointer may be null: the decision then loads or reads it itself.
 struct SharedInputs {
   const Policy* policy = nullptr;  ///< already loaded from the request's config dir
+  /// The signed-policy check of that policy (required with `policy`: a shared policy is used
+  /// only as the check found it).
+  const signedpolicy::SignedPolicyCheck* signed_policy = nullptr;
   /// The mount table, already read (used for running containers only).
   const std::vector<MountEntry>* mounts = nullptr;
   /// The stores to resolve through (one set per thread: resolvers need not be thread-safe).
@@ -58,7 +66,10 @@ struct WhatIfRequirement {
 /// evaluated after the policy as if the image's rule required them: the first that fails turns
 /// an allow into a deny of kind kCheckOption. Never fails (a policy that cannot be loaded is a
 /// kError verdict with an empty policy_digest).
+/// The signed-policy check is made as for Decide, reading the mark of `state_dir` ("" =
+/// kDefaultStateDir) without raising it.
 Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
-                     const std::vector<WhatIfRequirement>& what_if = {});
+                     const std::vector<WhatIfRequirement>& what_if = {},
+                     const std::string& state_dir = "");
 
 }  // namespace verified

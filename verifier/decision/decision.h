@@ -44,6 +44,9 @@ struct Decision {
   std::string engine;  ///< resolver that proved the image ("" when none did)
   std::string top_chain_id;
   std::string policy_digest;  ///< "" when the policy could not be loaded
+  /// The signed-policy status (SignedPolicyCheck::Summary) when the host requires a signed
+  /// policy (<config-dir>/policy-keys/ holds a key); "" when it does not.
+  std::string policy_signature;
   int64_t elapsed_us = 0;
   /// The bundle's spec as the decision read it (null when it could not be read or there is
   /// none), so that the caller need not parse it again.

@@ -3,6 +3,7 @@
 // (DecideImage in verifier/decision/decide.h).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace verified {
@@ -12,6 +13,11 @@ struct CreateRequest {
   std::string container_id;
   std::string bundle_dir;  ///< absolute
   std::string config_dir;
+  /// The state dir (verifier/config/state_dir.h; "" = kDefaultStateDir): where the signed
+  /// policy's high-water mark is read and raised.
+  std::string state_dir;
+  /// The time the signed policy's expiry is judged at, Unix seconds; 0 = the system clock.
+  int64_t now_unix = 0;
   std::string command = "create";  ///< create | run | restore
   /// runc's --root for this container ("" = runc's default, verifier/decision/runc_state.h):
   /// where a pod sandbox's runc state is found for the namespace-join rules.
@@ -44,6 +50,7 @@ struct ExistingContainer {
   /// cannot be proven.
   std::string image_typed;
   std::string config_dir;
+  std::string state_dir;  ///< "" = kDefaultStateDir; the mark is read, never raised
   /// runc's --root the container was created under; "" = unknown: the pod-sandbox exception of
   /// the namespace-join rules cannot then be proven, so rule 2 is skipped (and said).
   std::string runtime_root;

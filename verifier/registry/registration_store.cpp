@@ -21,6 +21,25 @@ std::string RegistrationStore::ChainPath(const std::string& top_chain) const {
   return dir_ + "/images/by-chain/" + std::string(DigestHex(top_chain)) + ".json";
 }
 
+Status RegistrationStore::CheckSigned(const std::string& rel, const std::string* bytes) const {
+  if (signed_.files == nullptr) return Ok();
+  std::string path = "images/" + rel;
+  auto it = signed_.files->find(path);
+  const char* what = nullptr;
+  if (bytes == nullptr) {
+    if (it != signed_.files->end()) what = "was removed";
+  } else if (it == signed_.files->end()) {
+    what = "was added";
+  } else if (it->second != Sha256Digest(*bytes)) {
+    what = "changed";
+  }
+  if (what == nullptr) return Ok();
+  return MakeError(ErrorKind::kIntegrity,
+                   "signed policy: unsigned edit: {} {} since version {} was signed; sign the "
+                   "result with verifiedctl policy sign",
+                   path, what, signed_.version);
+}
+
 Status RegistrationStore::CheckDirs(const char* index) const {
   // A registration allows containers, exactly as the policy does: the same ownership and mode
   // rule holds for every directory and file read here, or a user who can write one of them
@@ -41,10 +60,15 @@ Result<std::optional<Registration>> RegistrationStore::FindByName(const std::str
     return Wrap(std::move(dirs).error(), "registration of {}", name);
   }
   auto text = ReadTrustedFile(NamePath(name), kMaxRegistrationBytes);
+  std::string rel = "by-name/" + Sha256Hex(name) + ".json";
   if (!text.ok()) {
-    if (text.error().kind() == ErrorKind::kNotFound) return std::optional<Registration>();
+    if (text.error().kind() == ErrorKind::kNotFound) {
+      VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, nullptr), "registration of {}", name);
+      return std::optional<Registration>();
+    }
     return Wrap(std::move(text).error(), "registration of {}", name);
   }
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, &*text), "registration of {}", name);
   VERIFIED_ASSIGN_OR_WRAP(nlohmann::json j, ParseJson(*text, "registration"), "registration of {}",
                           name);
   VERIFIED_ASSIGN_OR_WRAP(Registration r, RegistrationFromJson(j), "registration of {}", name);
@@ -63,10 +87,15 @@ Result<std::vector<std::string>> RegistrationStore::ReadChainNames(
     return Wrap(std::move(dirs).error(), "chain index {}", top_chain);
   }
   auto text = ReadTrustedFile(ChainPath(top_chain), kMaxRegistrationBytes);
+  std::string rel = "by-chain/" + std::string(DigestHex(top_chain)) + ".json";
   if (!text.ok()) {
-    if (text.error().kind() == ErrorKind::kNotFound) return names;
+    if (text.error().kind() == ErrorKind::kNotFound) {
+      VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, nullptr), "chain index {}", top_chain);
+      return names;
+    }
     return Wrap(std::move(text).error(), "chain index {}", top_chain);
   }
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, &*text), "chain index {}", top_chain);
   VERIFIED_ASSIGN_OR_WRAP(nlohmann::json j, ParseJson(*text, "chain index"), "chain index {}",
                           top_chain);
   auto it = j.is_object() ? j.find("names") : j.end();

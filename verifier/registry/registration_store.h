@@ -9,6 +9,8 @@
 // policy.json is (verifier/fs/trusted_file.h): a registration allows containers.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,13 +25,26 @@ inline constexpr size_t kMaxRegistrationBytes = 1u << 20;
 /// Most names one chain may be registered under.
 inline constexpr size_t kMaxNamesPerChain = 10000;
 
+/// What a signed policy (verifier/signedpolicy/) says of the registration files: when `files`
+/// is set, every registration file read must be listed there with the SHA-256 of its bytes,
+/// and a listed file must not be missing. A create decision reads a handful of them, so they
+/// are checked as they are read, not all of them at every create.
+struct SignedRegistrations {
+  /// Covered path ("images/by-name/<x>.json") -> "sha256:<hex>"; null: no signed policy.
+  const std::map<std::string, std::string>* files = nullptr;
+  int64_t version = 0;  ///< the signed version, for messages
+};
+
 /// Access to the registered images of one config dir.
 class RegistrationStore {
  public:
-  explicit RegistrationStore(std::string config_dir) : dir_(std::move(config_dir)) {}
+  explicit RegistrationStore(std::string config_dir, SignedRegistrations signed_files = {})
+      : dir_(std::move(config_dir)), signed_(signed_files) {}
 
   /// The registration of a normalised name, nullopt when not registered. A record that is
-  /// unreadable or malformed is an error (fail closed), never "not registered"; so is one
+  /// unreadable or malformed is an error (fail closed), never "not registered"; so is, under a
+  /// signed policy, a record or chain index that differs from what was signed (kIntegrity,
+  /// "signed policy: unsigned edit: ..."), added or removed since; so is one
   /// (or an images/ directory) that is a symlink, owned by another user than root, or
   /// writable by group or others (kPermission, naming the file and the fix), as for policy.json.
   Result<std::optional<Registration>> FindByName(const std::string& name) const;
@@ -56,8 +71,11 @@ class RegistrationStore {
   Status EnsureDirs() const;
   // CheckTrustedPath on images/ and images/<index>/ (kNotFound when either is absent).
   Status CheckDirs(const char* index) const;
+  // Under a signed policy: `bytes` (nullptr: the file is absent) of images/<rel> as signed.
+  Status CheckSigned(const std::string& rel, const std::string* bytes) const;
 
   std::string dir_;
+  SignedRegistrations signed_;
 };
 
 }  // namespace verified

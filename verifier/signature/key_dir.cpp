@@ -21,13 +21,23 @@ bool ValidName(std::string_view name) {
                      [&](char c) { return lower_or_digit(c) || c == '.' || c == '_' || c == '-'; });
 }
 
-std::string KeyPath(const std::string& config_dir, std::string_view name) {
-  return KeysDir(config_dir) + "/" + std::string(name) + std::string(kSuffix);
+std::string KeyPath(const KeyDirectory& keys, std::string_view name) {
+  return keys.dir + "/" + std::string(name) + std::string(kSuffix);
 }
 
 }  // namespace
 
 std::string KeysDir(const std::string& config_dir) { return config_dir + "/keys"; }
+
+std::string PolicyKeysDir(const std::string& config_dir) { return config_dir + "/policy-keys"; }
+
+KeyDirectory ImageKeyDirectory(const std::string& config_dir) {
+  return KeyDirectory{KeysDir(config_dir), config_dir + "/.lock"};
+}
+
+KeyDirectory PolicyKeyDirectory(const std::string& config_dir) {
+  return KeyDirectory{PolicyKeysDir(config_dir), config_dir + "/.lock"};
+}
 
 Status CheckKeyName(std::string_view name) {
   if (!ValidName(name)) {
@@ -38,23 +48,31 @@ Status CheckKeyName(std::string_view name) {
   return Ok();
 }
 
-Result<PublicKey> LoadKey(const std::string& config_dir, std::string_view name) {
+Result<PublicKey> LoadKey(const KeyDirectory& keys, std::string_view name) {
   VERIFIED_RETURN_IF_ERROR(CheckKeyName(name));
-  VERIFIED_RETURN_IF_ERROR_WRAP(CheckTrustedPath(KeysDir(config_dir)), "key {}", name);
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckTrustedPath(keys.dir), "key {}", name);
   VERIFIED_ASSIGN_OR_WRAP(std::string text,
-                          ReadTrustedFile(KeyPath(config_dir, name), kMaxPublicKeyFileBytes),
-                          "key {}", name);
+                          ReadTrustedFile(KeyPath(keys, name), kMaxPublicKeyFileBytes), "key {}",
+                          name);
   return PublicKey::Parse(text, name);
 }
 
+Result<PublicKey> LoadKey(const std::string& config_dir, std::string_view name) {
+  return LoadKey(ImageKeyDirectory(config_dir), name);
+}
+
 Result<std::vector<PublicKey>> ListKeys(const std::string& config_dir) {
+  return ListKeys(ImageKeyDirectory(config_dir));
+}
+
+Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys) {
   std::vector<PublicKey> out;
-  Status dir_ok = CheckTrustedPath(KeysDir(config_dir));
+  Status dir_ok = CheckTrustedPath(keys.dir);
   if (!dir_ok.ok()) {
     if (dir_ok.error().kind() == ErrorKind::kNotFound) return out;
     return std::move(dir_ok).error();
   }
-  VERIFIED_ASSIGN_OR_RETURN(Dir dir, Dir::Open(KeysDir(config_dir)));
+  VERIFIED_ASSIGN_OR_RETURN(Dir dir, Dir::Open(keys.dir));
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> files, dir.List("", kMaxKeys * 4));
   std::vector<std::string> names;
   for (const auto& f : files) {
@@ -64,23 +82,27 @@ Result<std::vector<PublicKey>> ListKeys(const std::string& config_dir) {
     if (ValidName(name)) names.push_back(std::move(name));
   }
   if (names.size() > kMaxKeys) {
-    return MakeError(ErrorKind::kTooLarge, "{}: {} keys exceeds the limit of {}",
-                     KeysDir(config_dir), names.size(), kMaxKeys);
+    return MakeError(ErrorKind::kTooLarge, "{}: {} keys exceeds the limit of {}", keys.dir,
+                     names.size(), kMaxKeys);
   }
   std::sort(names.begin(), names.end());
   for (const auto& name : names) {
-    VERIFIED_ASSIGN_OR_RETURN(PublicKey key, LoadKey(config_dir, name));
+    VERIFIED_ASSIGN_OR_RETURN(PublicKey key, LoadKey(keys, name));
     out.push_back(std::move(key));
   }
   return out;
 }
 
 Status AddKey(const std::string& config_dir, const PublicKey& key) {
+  return AddKey(ImageKeyDirectory(config_dir), key);
+}
+
+Status AddKey(const KeyDirectory& keys, const PublicKey& key) {
   VERIFIED_RETURN_IF_ERROR(CheckKeyName(key.name()));
-  VERIFIED_RETURN_IF_ERROR(MakeDirs(KeysDir(config_dir)));
-  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(KeysDir(config_dir)));
-  VERIFIED_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(config_dir + "/.lock"));
-  std::string path = KeyPath(config_dir, key.name());
+  VERIFIED_RETURN_IF_ERROR(MakeDirs(keys.dir));
+  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(keys.dir));
+  VERIFIED_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(keys.lock));
+  std::string path = KeyPath(keys, key.name());
   if (access(path.c_str(), F_OK) == 0 || errno != ENOENT) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "key {} already exists ({}): remove it first to replace it", key.name(), path);
@@ -89,14 +111,18 @@ Status AddKey(const std::string& config_dir, const PublicKey& key) {
 }
 
 Result<bool> RemoveKey(const std::string& config_dir, std::string_view name) {
+  return RemoveKey(ImageKeyDirectory(config_dir), name);
+}
+
+Result<bool> RemoveKey(const KeyDirectory& keys, std::string_view name) {
   VERIFIED_RETURN_IF_ERROR(CheckKeyName(name));
-  Status dir_ok = CheckTrustedPath(KeysDir(config_dir));
+  Status dir_ok = CheckTrustedPath(keys.dir);
   if (!dir_ok.ok()) {
     if (dir_ok.error().kind() == ErrorKind::kNotFound) return false;
     return std::move(dir_ok).error();
   }
-  VERIFIED_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(config_dir + "/.lock"));
-  std::string path = KeyPath(config_dir, name);
+  VERIFIED_ASSIGN_OR_RETURN(FileLock lock, FileLock::Acquire(keys.lock));
+  std::string path = KeyPath(keys, name);
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return false;

@@ -22,8 +22,32 @@ inline constexpr size_t kMaxKeys = 1000;
 /// <config-dir>/keys.
 std::string KeysDir(const std::string& config_dir);
 
+/// <config-dir>/policy-keys: the keys allowed to sign the policy (verifier/signedpolicy/).
+std::string PolicyKeysDir(const std::string& config_dir);
+
+/// A directory of public key files and the lock its writers take. The image-signing keys
+/// (ImageKeyDirectory) and the policy-signing keys (PolicyKeyDirectory) are the same kind of
+/// directory, read and written by the same functions below.
+struct KeyDirectory {
+  std::string dir;   ///< holds NAME.pub files
+  std::string lock;  ///< the writers' lock (the config dir's .lock)
+};
+
+/// <config-dir>/keys with the config dir's lock.
+KeyDirectory ImageKeyDirectory(const std::string& config_dir);
+
+/// <config-dir>/policy-keys with the config dir's lock.
+KeyDirectory PolicyKeyDirectory(const std::string& config_dir);
+
 /// Checks a key name: [a-z0-9][a-z0-9._-]{0,63}. kInvalidArgument naming it otherwise.
 Status CheckKeyName(std::string_view name);
+
+/// LoadKey, ListKeys, AddKey and RemoveKey below on the image keys of `config_dir`
+/// (ImageKeyDirectory); the KeyDirectory overloads do the same on any key directory.
+Result<PublicKey> LoadKey(const KeyDirectory& keys, std::string_view name);
+Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys);
+Status AddKey(const KeyDirectory& keys, const PublicKey& key);
+Result<bool> RemoveKey(const KeyDirectory& keys, std::string_view name);
 
 /// Loads and validates key `name`. kInvalidArgument for a bad name; kNotFound when the key (or
 /// the keys directory) does not exist; kPermission when the directory or file is untrusted;

@@ -287,7 +287,9 @@ Status CheckSignatureShape(const PublicKey& key, std::string_view signature) {
   return MakeError(ErrorKind::kInternal, "{}: unknown key type", key.Describe());
 }
 
-const EVP_MD* DigestFor(KeyType type) {
+}  // namespace
+
+const evp_md_st* SignatureDigest(KeyType type) {
   switch (type) {
     case KeyType::kEcdsaP384:
       return EVP_sha384();
@@ -298,8 +300,6 @@ const EVP_MD* DigestFor(KeyType type) {
   }
 }
 
-}  // namespace
-
 Status Verify(const PublicKey& key, std::string_view data, std::string_view signature) {
   ClearOpensslErrors clear;
   if (key.evp() == nullptr) return MakeError(ErrorKind::kInternal, "verify with an empty key");
@@ -307,7 +307,7 @@ Status Verify(const PublicKey& key, std::string_view data, std::string_view sign
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_PKEY_CTX* pctx = nullptr;  // owned by md
   if (!md ||
-      EVP_DigestVerifyInit(md.get(), &pctx, DigestFor(key.type()), nullptr, key.evp()) != 1) {
+      EVP_DigestVerifyInit(md.get(), &pctx, SignatureDigest(key.type()), nullptr, key.evp()) != 1) {
     return MakeError(ErrorKind::kInternal, "{}: EVP_DigestVerifyInit failed", key.Describe());
   }
   if (key.type() == KeyType::kRsa && EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {

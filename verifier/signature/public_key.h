@@ -28,6 +28,7 @@
 #include "verifier/core/result.h"
 
 struct evp_pkey_st;
+struct evp_md_st;
 
 namespace verified::signature {
 
@@ -78,6 +79,10 @@ class PublicKey {
   std::string der_;
   std::string fingerprint_;
 };
+
+/// The message digest the key type's scheme uses (above): SHA-384 for P-384, SHA-256 for P-256
+/// and RSA, nullptr for Ed25519 (pure Ed25519 hashes internally). For signers (private_key.h).
+const evp_md_st* SignatureDigest(KeyType type);
 
 /// Verifies `signature` over `data` with `key`, using the key type's scheme (see above). The
 /// signature is ASN.1 DER for ECDSA (non-canonical DER or trailing bytes refused), the raw

@@ -120,7 +120,7 @@ TEST_F(HookRunTest, ConfigDirFromTheEnvironmentWhenNoOption) {
   std::string s = State();
   ASSERT_EQ(write(p[1], s.data(), s.size()), static_cast<ssize_t>(s.size()));
   close(p[1]);
-  EXPECT_EQ(RunHook({}, HookEnv{tmp_ / "cfg", ""}, p[0], err_), 0) << err_.str();
+  EXPECT_EQ(RunHook({}, HookEnv{tmp_ / "cfg", "", ""}, p[0], err_), 0) << err_.str();
   close(p[0]);
 }
 

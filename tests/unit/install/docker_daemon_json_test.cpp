@@ -47,5 +47,16 @@ TEST(DaemonJson, RefusesToRewriteWhatItCannotParse) {
   EXPECT_FALSE(MergeDaemonJson(R"({"runtimes": []})", DockerRuntimeEntry{}).ok());
 }
 
+TEST(DaemonJson, PassesANonDefaultStateDir) {
+  DockerRuntimeEntry e;
+  auto plain = nlohmann::json::parse(MergeDaemonJson("{}", e)->text);
+  EXPECT_EQ(plain["runtimes"]["verified"]["runtimeArgs"],
+            nlohmann::json({"--config-dir=/etc/verified"}));
+  e.state_dir = "/srv/verified-state";
+  auto j = nlohmann::json::parse(MergeDaemonJson("{}", e)->text);
+  EXPECT_EQ(j["runtimes"]["verified"]["runtimeArgs"],
+            nlohmann::json({"--config-dir=/etc/verified", "--state-dir=/srv/verified-state"}));
+}
+
 }  // namespace
 }  // namespace verified::install

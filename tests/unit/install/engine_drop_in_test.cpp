@@ -123,5 +123,13 @@ TEST_F(DropInTest, MissingBackupChangesNothing) {
   EXPECT_EQ(Read(path_), "ours\n");
 }
 
+TEST(DropInText, CrioPassesANonDefaultStateDir) {
+  RuntimeDropIn d;
+  d.state_dir = "/srv/state";
+  EXPECT_NE(CrioDropInText(d)->find("\"VERIFIED_STATE_DIR=/srv/state\"]"), std::string::npos)
+      << *CrioDropInText(d);
+  EXPECT_EQ(CrioDropInText(RuntimeDropIn{})->find("VERIFIED_STATE_DIR"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace verified::install

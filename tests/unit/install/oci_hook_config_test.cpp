@@ -65,5 +65,16 @@ TEST(OciHookConfig, RefusesRelativePathsAndBadTimeouts) {
   }
 }
 
+TEST(OciHookConfig, PassesANonDefaultStateDir) {
+  OciHookConfig c;
+  c.state_dir = "/srv/state";
+  auto j = nlohmann::json::parse(OciHookConfigText(c).value());
+  EXPECT_EQ(j["hook"]["args"],
+            nlohmann::json({"verified-hook", "--config-dir", "/etc/verified", "--seal-dir",
+                            "/run/verified/seals", "--state-dir", "/srv/state"}));
+  c.state_dir = "relative";
+  EXPECT_FALSE(OciHookConfigText(c).ok());
+}
+
 }  // namespace
 }  // namespace verified::install

@@ -52,5 +52,26 @@ TEST(OwnOptions, MissingValues) {
   EXPECT_FALSE(ParseOwnOptions({"--runc", ""}, "").ok());
 }
 
+TEST(OwnOptions, StateDirFromOptionEnvironmentOrDefault) {
+  auto o = ParseOwnOptions({"state", "id"}, "");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->state_dir, "/var/lib/verified");
+  o = ParseOwnOptions({"state", "id"}, "", "", "/srv/state");
+  EXPECT_EQ(o->state_dir, "/srv/state");
+  // Docker's runtimeArgs form and the spaced form; runc's own argv is left exactly as it was.
+  o = ParseOwnOptions({"--config-dir=/c", "--state-dir=/s", "--root", "/r", "create", "x"}, "", "",
+                      "/env");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->state_dir, "/s");
+  EXPECT_EQ(o->consumed, 2u);
+  o = ParseOwnOptions({"--state-dir", "/s2", "state", "--state-dir", "/x"}, "");
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->state_dir, "/s2");
+  EXPECT_EQ(o->consumed, 2u) << "a --state-dir after runc's first argument is runc's";
+  EXPECT_FALSE(ParseOwnOptions({"--state-dir"}, "").ok());
+  EXPECT_FALSE(ParseOwnOptions({"--state-dir="}, "").ok());
+  EXPECT_FALSE(ParseOwnOptions({"--state-dir", ""}, "").ok());
+}
+
 }  // namespace
 }  // namespace verified::shim

@@ -1,0 +1,104 @@
+#include "verifier/signedpolicy/covered_files.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "verifier/crypto/sha256.h"
+#include "verifier/fs/dir.h"
+#include "verifier/fs/trusted_file.h"
+#include "verifier/signedpolicy/policy_statement.h"
+
+namespace verified::signedpolicy {
+namespace {
+
+constexpr int kMaxDepth = 8;
+
+Status AddFile(const std::string& config_dir, const std::string& rel, FileDigests& out,
+               bool hash = true) {
+  if (out.size() >= kMaxStatementFiles) {
+    return MakeError(ErrorKind::kTooLarge, "{}: more than {} covered files", config_dir,
+                     kMaxStatementFiles);
+  }
+  if (!hash) {
+    out.emplace(rel, "");
+    return Ok();
+  }
+  // Read through the trust check on the open file: the bytes hashed are the bytes judged.
+  VERIFIED_ASSIGN_OR_RETURN(std::string bytes,
+                            ReadTrustedFile(config_dir + "/" + rel, kMaxCoveredFileBytes));
+  out.emplace(rel, Sha256Digest(bytes));
+  return Ok();
+}
+
+Status Walk(const std::string& config_dir, const std::string& rel, int depth, bool hash,
+            FileDigests& out) {
+  if (depth > kMaxDepth) {
+    return MakeError(ErrorKind::kTooLarge, "{}/{}: deeper than {} levels", config_dir, rel,
+                     kMaxDepth);
+  }
+  std::string path = config_dir + "/" + rel;
+  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(path));
+  VERIFIED_ASSIGN_OR_RETURN(Dir dir, Dir::Open(path));
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names, dir.List("", kMaxStatementFiles + 1));
+  for (const auto& name : names) {
+    VERIFIED_ASSIGN_OR_RETURN(struct stat st, dir.Lstat(name));
+    std::string child = rel + "/" + name;
+    if (S_ISDIR(st.st_mode)) {
+      VERIFIED_RETURN_IF_ERROR(Walk(config_dir, child, depth + 1, hash, out));
+    } else if (hash) {
+      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out));
+    } else {
+      // Listed only: its trust is checked when (if) the decision reads it.
+      if (!S_ISREG(st.st_mode)) {
+        return MakeError(ErrorKind::kUnsafePath, "{}/{} is not a regular file", config_dir, child);
+      }
+      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out, false));
+    }
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<FileDigests> CollectCoveredFiles(const std::string& config_dir, bool hash_registrations) {
+  FileDigests out;
+  VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(config_dir));
+  VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, "policy.json", out));
+  for (const char* top : {"images", "keys", "policy-keys"}) {
+    struct stat st;
+    std::string path = config_dir + "/" + top;
+    if (lstat(path.c_str(), &st) != 0 && errno == ENOENT) continue;
+    bool hash = hash_registrations || std::string_view(top) != "images";
+    VERIFIED_RETURN_IF_ERROR(Walk(config_dir, top, 1, hash, out));
+  }
+  return out;
+}
+
+std::string DescribeDifference(const FileDigests& signed_files, const FileDigests& actual) {
+  std::string first;
+  size_t count = 0;
+  auto note = [&](const std::string& path, const char* what) {
+    if (count++ == 0) first = path + " " + what;
+  };
+  auto s = signed_files.begin();
+  auto a = actual.begin();
+  while (s != signed_files.end() || a != actual.end()) {
+    if (a == actual.end() || (s != signed_files.end() && s->first < a->first)) {
+      note(s->first, "was removed");
+      ++s;
+    } else if (s == signed_files.end() || a->first < s->first) {
+      note(a->first, "was added");
+      ++a;
+    } else {
+      if (!a->second.empty() && s->second != a->second) note(s->first, "changed");
+      ++s;
+      ++a;
+    }
+  }
+  if (count <= 1) return first;
+  return fmt::format("{} (and {} more difference{})", first, count - 1, count == 2 ? "" : "s");
+}
+
+}  // namespace verified::signedpolicy

@@ -1,0 +1,248 @@
+#include "verifier/signedpolicy/signed_policy.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "verifier/core/json.h"
+#include "verifier/crypto/sha256.h"
+#include "verifier/fs/trusted_file.h"
+#include "verifier/signature/key_dir.h"
+#include "verifier/core/base64.h"
+#include "verifier/signedpolicy/covered_files.h"
+#include "verifier/signedpolicy/policy_mark.h"
+#include "verifier/signedpolicy/rfc3339.h"
+
+namespace verified::signedpolicy {
+namespace {
+
+using signature::PublicKey;
+
+std::string KeyId(const PublicKey& k) { return "sha256:" + k.fingerprint(); }
+
+SignedPolicyCheck& Refuse(SignedPolicyCheck& c, PolicyRefusal why, std::string message) {
+  c.refusal = why;
+  c.message = "signed policy: " + std::move(message);
+  return c;
+}
+
+struct SignedFiles {
+  std::string statement;
+  std::string signature;  ///< decoded
+};
+
+// Both files, or kNotFound naming the missing one.
+Result<SignedFiles> ReadSignedFiles(const std::string& config_dir) {
+  SignedFiles out;
+  VERIFIED_ASSIGN_OR_RETURN(out.statement,
+                            ReadTrustedFile(StatementPath(config_dir), kMaxStatementBytes));
+  VERIFIED_ASSIGN_OR_RETURN(std::string sig,
+                            ReadTrustedFile(SignaturePath(config_dir), kMaxSignatureFileBytes));
+  if (!sig.empty() && sig.back() == '\n') sig.pop_back();
+  auto decoded = Base64DecodeStrict(sig, "policy signature", kMaxSignatureFileBytes);
+  // Undecodable is a signature that does not verify, not an absent one.
+  out.signature = decoded.ok() ? std::move(decoded).value() : std::string();
+  return out;
+}
+
+const PublicKey* FindSigner(const std::vector<PublicKey>& trusted, const SignedFiles& f) {
+  if (f.signature.empty()) return nullptr;
+  for (const auto& k : trusted) {
+    if (signature::Verify(k, f.statement, f.signature).ok()) return &k;
+  }
+  return nullptr;
+}
+
+// The "key" member of an unverified statement, only to say which refusal applies.
+std::string ClaimedKey(const std::string& statement) {
+  auto j = ParseJson(statement, "policy statement");
+  if (!j.ok() || !j->is_object()) return "";
+  auto it = j->find("key");
+  return it != j->end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+void RefuseUnverified(SignedPolicyCheck& c, const std::vector<PublicKey>& all,
+                      const std::vector<PublicKey>& trusted, const SignedFiles& f) {
+  std::string claimed = ClaimedKey(f.statement);
+  auto named = [&](const std::vector<PublicKey>& keys) -> const PublicKey* {
+    for (const auto& k : keys) {
+      if (KeyId(k) == claimed) return &k;
+    }
+    return nullptr;
+  };
+  if (const PublicKey* k = named(trusted)) {
+    Refuse(c, PolicyRefusal::kBadSignature,
+           "the signature does not verify: policy.sig is not a signature of policy.sig.json by "
+           "policy key " +
+               k->name());
+  } else if (const PublicKey* k = named(all)) {
+    Refuse(c, PolicyRefusal::kUntrustedKey,
+           fmt::format("signed by an untrusted key: {} is in policy-keys/ but was not listed by "
+                       "version {}, the last accepted (a new policy key must first be listed by "
+                       "a policy signed with a trusted one)",
+                       k->Describe(), c.accepted_version));
+  } else if (!claimed.empty()) {
+    Refuse(c, PolicyRefusal::kUntrustedKey,
+           fmt::format("signed by an untrusted key ({}), not one of the {} policy key(s); add it "
+                       "with verifiedctl policy trust add, then sign with a trusted key",
+                       claimed.substr(0, 80), trusted.size()));
+  } else {
+    Refuse(c, PolicyRefusal::kBadSignature,
+           "the signature does not verify with any trusted policy key");
+  }
+}
+
+// Keys that may sign: every policy key, or, once a version was accepted, those it listed.
+std::vector<PublicKey> Anchored(const std::vector<PublicKey>& all,
+                                const std::optional<PolicyMark>& mark) {
+  if (!mark || mark->policy_keys.empty()) return all;
+  std::vector<PublicKey> out;
+  for (const auto& k : all) {
+    if (std::find(mark->policy_keys.begin(), mark->policy_keys.end(), KeyId(k)) !=
+        mark->policy_keys.end()) {
+      out.push_back(k);
+    }
+  }
+  return out;
+}
+
+// Covered files, rollback, expiry: the checks on a statement whose signature verified.
+bool CheckStatement(SignedPolicyCheck& c, const SignedPolicyInput& in, const PolicyStatement& s) {
+  auto actual = CollectCoveredFiles(in.config_dir, in.hash_registrations);
+  if (!actual.ok()) {
+    Refuse(c, PolicyRefusal::kUnsignedEdit,
+           "cannot hash the files the policy covers: " + actual.error().What());
+    return false;
+  }
+  std::string diff = DescribeDifference(s.files, *actual);
+  if (diff.empty() && !in.policy_digest.empty() && in.policy_digest != s.files.at("policy.json")) {
+    diff = "policy.json changed while it was read";
+  }
+  if (!diff.empty()) {
+    Refuse(c, PolicyRefusal::kUnsignedEdit,
+           fmt::format("unsigned edit: {} since version {} was signed; sign the result with "
+                       "verifiedctl policy sign",
+                       diff, s.version));
+    return false;
+  }
+  if (s.version < c.accepted_version) {
+    Refuse(c, PolicyRefusal::kRollback,
+           fmt::format("rollback: version {} is older than version {}, the highest this host "
+                       "accepted",
+                       s.version, c.accepted_version));
+    return false;
+  }
+  if (in.now >= s.expires + s.grace_seconds) {
+    Refuse(c, PolicyRefusal::kExpired,
+           fmt::format("expired: version {} expired at {}{}; sign a new version", s.version,
+                       FormatRfc3339(s.expires),
+                       s.grace_seconds > 0 ? " (grace period ended at " +
+                                                 FormatRfc3339(s.expires + s.grace_seconds) + ")"
+                                           : std::string()));
+    return false;
+  }
+  if (in.now >= s.expires) {
+    c.warning = fmt::format(
+        "signed policy version {} expired at {}: creates are refused from {} (grace period); "
+        "sign a new version",
+        s.version, FormatRfc3339(s.expires), FormatRfc3339(s.expires + s.grace_seconds));
+  }
+  return true;
+}
+
+void RaiseMarkTo(SignedPolicyCheck& c, const SignedPolicyInput& in, const SignedFiles& f,
+                 const std::vector<PublicKey>& all) {
+  PolicyMark m;
+  m.version = c.statement->version;
+  m.statement = Sha256Digest(f.statement);
+  for (const auto& k : all) m.policy_keys.push_back(KeyId(k));
+  std::sort(m.policy_keys.begin(), m.policy_keys.end());
+  auto raised = RaiseMark(in.state_dir, in.config_dir, m);
+  if (!raised.ok()) {
+    std::string w = fmt::format("could not record version {} as accepted in {}: {}", m.version,
+                                MarkPath(in.state_dir), raised.error().What());
+    c.warning = c.warning.empty() ? w : c.warning + "; " + w;
+  }
+}
+
+}  // namespace
+
+std::string StatementPath(const std::string& config_dir) { return config_dir + "/policy.sig.json"; }
+std::string SignaturePath(const std::string& config_dir) { return config_dir + "/policy.sig"; }
+
+SignedRegistrations SignedRegistrationsFor(const SignedPolicyCheck& check) {
+  if (!check.required || !check.Accepted() || !check.statement) return {};
+  return SignedRegistrations{&check.statement->files, check.statement->version};
+}
+
+std::string SignedPolicyCheck::Summary() const {
+  std::string s;
+  if (!required) {
+    s = "signed policy: not required (no policy keys)";
+  } else if (!Accepted()) {
+    s = message;
+  } else {
+    s = fmt::format("signed policy: version {} signed by {} (expires {})", statement->version,
+                    signer, FormatRfc3339(statement->expires));
+  }
+  return warning.empty() ? s : s + "; WARNING: " + warning;
+}
+
+SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
+  SignedPolicyCheck c;
+  auto all = signature::ListKeys(signature::PolicyKeyDirectory(in.config_dir));
+  if (!all.ok()) {
+    c.required = true;  // unknown: fail closed
+    return Refuse(c, PolicyRefusal::kKeysUnreadable,
+                  "cannot read the policy keys: " + all.error().What());
+  }
+  if (all->empty()) return c;
+  c.required = true;
+  auto mark = ReadMark(in.state_dir);
+  if (!mark.ok()) {
+    return Refuse(c, PolicyRefusal::kMarkUnreadable,
+                  "cannot read the high-water mark: " + mark.error().What());
+  }
+  if (*mark) c.accepted_version = (*mark)->version;
+  std::vector<PublicKey> trusted = Anchored(*all, *mark);
+  auto files = ReadSignedFiles(in.config_dir);
+  const PublicKey* signer = files.ok() ? FindSigner(trusted, *files) : nullptr;
+  // A concurrent `verifiedctl policy sign` replaces two files: one more read sees both new.
+  if (files.ok() && signer == nullptr) {
+    files = ReadSignedFiles(in.config_dir);
+    if (files.ok()) signer = FindSigner(trusted, *files);
+  }
+  if (!files.ok()) {
+    if (files.error().kind() == ErrorKind::kNotFound) {
+      return Refuse(c, PolicyRefusal::kUnsigned,
+                    fmt::format("the policy is unsigned ({} and {} are required once {} holds a "
+                                "key): sign it with verifiedctl policy sign --key FILE.key",
+                                StatementPath(in.config_dir), SignaturePath(in.config_dir),
+                                signature::PolicyKeysDir(in.config_dir)));
+    }
+    return Refuse(c, PolicyRefusal::kUnsigned,
+                  "cannot read the signed statement: " + files.error().What());
+  }
+  if (signer == nullptr) {
+    RefuseUnverified(c, *all, trusted, *files);
+    return c;
+  }
+  auto statement = ParseStatement(files->statement);
+  if (!statement.ok()) {
+    return Refuse(c, PolicyRefusal::kMalformed,
+                  "the signed statement is malformed: " + statement.error().What());
+  }
+  if (statement->key != KeyId(*signer)) {
+    return Refuse(c, PolicyRefusal::kMalformed,
+                  "the signed statement names key " + statement->key + " but " +
+                      signer->Describe() + " signed it");
+  }
+  c.signer = signer->name();
+  c.statement = std::move(statement).value();
+  if (!CheckStatement(c, in, *c.statement)) return c;
+  if (in.raise_mark && c.statement->version > c.accepted_version) {
+    RaiseMarkTo(c, in, *files, *all);
+  }
+  return c;
+}
+
+}  // namespace verified::signedpolicy
