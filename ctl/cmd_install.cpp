@@ -22,6 +22,7 @@ struct DockerArgs {
   std::string runtime_path;
   bool default_runtime = false;
   bool hardened = false;
+  bool remove_created = false;  ///< uninstall: delete a daemon.json install created
 };
 
 Status InstallDocker(const CtlContext& ctx, const DockerArgs& a) {
@@ -114,9 +115,11 @@ Status UninstallDocker(const CtlContext& ctx, const DockerArgs& a) {
   if (existing.ok()) {
     VERIFIED_ASSIGN_OR_RETURN(std::string text,
                               install::UnmergeDaemonJson(*existing, name, previous));
-    if (d.value("created_daemon_json", false) && OnlyDockerDefaults(text)) {
+    // Only on request (`uninstall all`, the package's removal): a live dockerd re-reads the
+    // file on SIGHUP, and without it a reload cannot put Docker's default runtime back.
+    if (a.remove_created && d.value("created_daemon_json", false) && OnlyDockerDefaults(text)) {
       VERIFIED_RETURN_IF_ERROR(RemoveFileDurable(daemon_json));
-      fmt::print("removed {} (verifiedctl install had created it)\n", daemon_json);
+      fmt::print("removed {} (verifiedctl install had created it): restart dockerd\n", daemon_json);
     } else {
       VERIFIED_ASSIGN_OR_RETURN(std::string backup, install::ReplaceWithBackup(daemon_json, text));
       fmt::print("removed runtime \"{}\" from {} (backup: {})\n", name, daemon_json, backup);
@@ -174,6 +177,11 @@ void AddInstallCommands(CLI::App& app, CtlContext& ctx) {
                        "make verified Docker's default runtime");
       docker->add_flag("--hardened", a->hardened,
                        "also divert the host's runc to verified-runtime (closes --runtime=runc)");
+    }
+    if (!install) {
+      docker->add_flag("--remove-created", a->remove_created,
+                       "also delete daemon.json if install created it and it now holds only "
+                       "Docker's defaults (then restart dockerd: a reload needs the file)");
     }
     docker->callback([&ctx, a, install] {
       auto st = install ? InstallDocker(ctx, *a) : UninstallDocker(ctx, *a);

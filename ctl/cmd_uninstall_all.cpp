@@ -18,7 +18,7 @@ const std::vector<Undo>& UndoOrder() {
       {"crio", {"crio"}},
       {"podman", {"podman"}},
       {"containerd", {"containerd"}},
-      {"docker", {"docker"}},
+      {"docker", {"docker", "--remove-created"}},
   };
   return order;
 }

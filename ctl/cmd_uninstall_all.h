@@ -16,6 +16,8 @@ namespace verified::ctl {
 /// `state` (install-state.json), in the order they must run: engine hooks and drop-ins
 /// first, Docker (whose runc diversion other engines may be using) last. kParse naming a key
 /// this version does not know (better to stop than to leave an install behind unmentioned).
+/// Docker's gets --remove-created: removing verified from the host leaves /etc/docker as it
+/// was, and the administrator restarts dockerd.
 Result<std::vector<std::vector<std::string>>> UninstallCommandsFor(
     const nlohmann::ordered_json& state);
 

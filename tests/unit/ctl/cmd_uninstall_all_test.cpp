@@ -24,7 +24,7 @@ TEST(UninstallAll, UndoesHooksAndDropInsBeforeDocker) {
   auto commands = UninstallCommandsFor(state);
   ASSERT_TRUE(commands.ok()) << commands.error().What();
   std::vector<std::vector<std::string>> want = {
-      {"podman", "--hook"}, {"crio"}, {"containerd"}, {"docker"}};
+      {"podman", "--hook"}, {"crio"}, {"containerd"}, {"docker", "--remove-created"}};
   EXPECT_EQ(*commands, want);
   EXPECT_TRUE(UninstallCommandsFor(nlohmann::ordered_json::object())->empty());
 }
@@ -51,7 +51,12 @@ TEST(UninstallDocker, RemovesTheDaemonJsonInstallCreated) {
     if (as_default) args.push_back("--default-runtime");
     ASSERT_EQ(RunCtl(dir / "etc", args), kExitOk);
     ASSERT_TRUE(Exists(json));
+    // A plain uninstall keeps the file: a live dockerd's reload needs it.
     ASSERT_EQ(RunCtl(dir / "etc", {"uninstall", "docker"}), kExitOk);
+    EXPECT_TRUE(Exists(json));
+    ASSERT_EQ(unlink(json.c_str()), 0);
+    ASSERT_EQ(RunCtl(dir / "etc", args), kExitOk);
+    ASSERT_EQ(RunCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
     EXPECT_FALSE(Exists(json)) << testing::ReadFile(json);
   }
 }
