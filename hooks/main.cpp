@@ -13,7 +13,27 @@
 #include "hooks/hook_run.h"
 #include "verifier/core/env.h"
 
+namespace {
+
+constexpr const char* kUsage =
+    "usage: verified-hook [--debug] [--config-dir DIR] [--seal-dir DIR] [--state-dir DIR]\n"
+    "\n"
+    "An OCI createRuntime hook: reads the container's OCI state on stdin, takes verified's\n"
+    "create decision on its bundle (policy <config-dir>/policy.json, default /etc/verified or\n"
+    "VERIFIED_CONFIG_DIR) and exits 0 only when the policy allows the container; otherwise it\n"
+    "prints the refusal and exits 1, and the runtime (crun, runc) tears the container down\n"
+    "before its process runs. Installed for Podman and CRI-O by\n"
+    "`verifiedctl install podman|crio --hook` (a hooks.d file). --debug prints each decision\n"
+    "step with its time on stderr.\n";
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // Only --help alone: in a hooks.d line any other argument is the hook's own option.
+  if (argc == 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+    std::cout << kUsage;
+    return 0;
+  }
   try {
     std::vector<std::string> args(argv + 1, argv + argc);
     verified::hook::HookEnv env{verified::EnvOr("VERIFIED_CONFIG_DIR"),
