@@ -42,17 +42,6 @@ Status CheckLabel(std::string_view pem, std::string_view name) {
   return Ok();
 }
 
-const EVP_MD* DigestFor(KeyType type) {
-  switch (type) {
-    case KeyType::kEcdsaP384:
-      return EVP_sha384();
-    case KeyType::kEd25519:
-      return nullptr;  // pure Ed25519 hashes internally (public_key.h)
-    default:
-      return EVP_sha256();
-  }
-}
-
 }  // namespace
 
 Result<PrivateKey> PrivateKey::ParsePem(std::string_view pem, std::string_view name) {
@@ -89,8 +78,8 @@ Result<std::string> PrivateKey::Sign(std::string_view data) const {
     ERR_clear_error();
     return MakeError(ErrorKind::kInternal, "{}: {} failed", public_.Describe(), step);
   };
-  if (!md ||
-      EVP_DigestSignInit(md.get(), &pctx, DigestFor(public_.type()), nullptr, pkey_.get()) != 1) {
+  if (!md || EVP_DigestSignInit(md.get(), &pctx, SignatureDigest(public_.type()), nullptr,
+                                pkey_.get()) != 1) {
     return fail("EVP_DigestSignInit");
   }
   if (public_.type() == KeyType::kRsa &&
