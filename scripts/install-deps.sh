@@ -15,9 +15,14 @@ PKGS=(
   python3-grpc-tools
   # e2e cri_installer checks the DaemonSet and RuntimeClass manifests
   python3-yaml
+  # the node installer image (scripts/build-installer-image.sh): its entry point's shell
+  bash-static
   # sealed images: static test program, seccomp base profile, a second multi-call binary
   libc6-dev golang-github-containers-common toybox
 )
+# ...and a static kubectl for it: Debian's, unless one is installed already (the package would
+# collide with it on /usr/bin/kubectl).
+command -v kubectl > /dev/null || PKGS+=(kubernetes-client)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -72,7 +72,8 @@ install_policy() {
   fi
   # The runtime refuses a policy writable by others: root-owned, 0644; renamed into place so
   # that a runtime deciding meanwhile reads the old or the new file, never half of one.
-  install -m 0644 "$POLICY_DIR/policy.json" "$CFG/.policy.json.new" \
+  # (cp and chmod, not install: the image's busybox has no install applet.)
+  cp "$POLICY_DIR/policy.json" "$CFG/.policy.json.new" && chmod 0644 "$CFG/.policy.json.new" \
     && mv -f "$CFG/.policy.json.new" "$CFG/policy.json" || die "cannot install the policy"
   "$BIN/verifiedctl" --config-dir "$CFG" policy lint > /dev/null \
     || log "warning: verifiedctl policy lint reports errors in the ConfigMap's policy"
