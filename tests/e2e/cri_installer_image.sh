@@ -8,8 +8,9 @@
 #    mounts (read from daemonset.yaml) bound to a temp "node": it copies the binaries (the same
 #    sha256 on the node), installs the ConfigMap's policy (kubelet's ..data symlink layout),
 #    writes the handler, asks the node's systemd to restart containerd through nsenter into the
-#    node's namespaces (the production path; only `systemctl` and `kubectl label` on the node
-#    are the test's stand-ins), and labels the node;
+#    node's namespaces (the production path; only `systemctl` on the node is the test's), and
+#    labels the node with the image's kubectl and the pod's service account (in-cluster config,
+#    as the DaemonSet runs it) through an HTTPS stand-in for the API server (cri/node_api.py);
 #  - the restarted containerd enforces: a CRI pod with runtime_handler verified runs a
 #    registered image and refuses an unregistered one, whose canary is never written;
 #  - `docker stop` (SIGTERM, as the pod's deletion) undoes everything: config.toml byte for
@@ -23,7 +24,7 @@ source "$(dirname "$0")/cri_lib.sh"
 e2e_init
 cri_init
 : "${VERIFIED_HOOK:?VERIFIED_HOOK must point at the built verified-hook}"
-e2e_need unshare readelf mkfifo dockerd
+e2e_need unshare nsenter readelf mkfifo dockerd openssl
 [[ -x /bin/bash-static ]] || e2e_skip "no /bin/bash-static (apt-get install bash-static)"
 command -v kubectl > /dev/null || e2e_skip "no kubectl (apt-get install kubernetes-client)"
 /usr/bin/python3 -c 'import yaml' 2> /dev/null || e2e_skip "no python3-yaml (apt-get install it)"
@@ -48,7 +49,9 @@ echo "an older hook the node had" > "$HOST_BIN/verified-hook"
 cp -a "$HOST_BIN/verified-hook" "$E2E_DIR/hook-before"
 cri_write_restart_script "$D/restart.sh"
 
-# The node's systemd: restarts containerd when asked, in the node's mount namespace.
+# The node's systemd: restarts containerd when asked, in the node's mount namespace. (The
+# node's /etc/verified is $CFG by VERIFIED_CONFIG_DIR in containerd's environment, as in
+# cri_installer.sh: this machine may have no /etc/verified to mount it over.)
 cat > "$NODE/init.sh" << EOF
 #!/bin/bash
 mount --bind '$HOST_BIN' /usr/local/bin || exit 1
@@ -75,12 +78,7 @@ done
 echo "systemctl: no answer from the node's systemd" >&2
 exit 1
 EOF
-# The node's kubectl, standing in for the API server: the request and where it came from.
-cat > "$NODE/bin/kubectl" << EOF
-#!/bin/bash
-echo "\$* \$(readlink /proc/self/ns/mnt)" >> '$NODE/run/labels.log'
-EOF
-chmod +x "$NODE/init.sh" "$NODE/bin/systemctl" "$NODE/bin/kubectl"
+chmod +x "$NODE/init.sh" "$NODE/bin/systemctl"
 mkfifo "$NODE/run/systemd.fifo"
 unshare --mount --propagation private "$NODE/init.sh" &
 NODE_PID=$!
@@ -116,12 +114,17 @@ e2e_log "the image, built by a private dockerd (no network, FROM scratch)"
 echo '{}' > "$E2E_DIR/daemon.json"
 e2e_start_docker
 IMAGE=$(VERIFIED_RUNTIME="$VERIFIED_RUNTIME" VERIFIEDCTL="$VERIFIEDCTL" VERIFIED_HOOK="$VERIFIED_HOOK" \
-  "$BUILD_SCRIPT" 2> "$E2E_DIR/build.log") || e2e_abort "build failed: $(tail -20 "$E2E_DIR/build.log")"
+  "$BUILD_SCRIPT" --save "$E2E_DIR/installer.tar" 2> "$E2E_DIR/build.log") \
+  || e2e_abort "build failed: $(tail -20 "$E2E_DIR/build.log")"
 pass "built $IMAGE"
 expect_contains "$(cat "$E2E_DIR/build.log")" "FROM scratch" "docker build"
 VERSION=$("$VERIFIEDCTL" --version | awk '{print $2}')
 [[ $IMAGE == "verified-installer:$VERSION" ]] && pass "tagged verified-installer:$VERSION" \
   || fail "image tag $IMAGE, not verified-installer:$VERSION"
+# The tarball loads where a node's kubelet finds images: containerd's k8s.io namespace.
+expect_ok "${C[@]}" images import "$E2E_DIR/installer.tar"
+expect_contains "$("${C[@]}" images ls -q)" "docker.io/library/$IMAGE" "ctr -n k8s.io images ls"
+rm -f "$E2E_DIR/installer.tar"
 
 e2e_log "what daemonset.yaml runs"
 mapfile -t DS < <(/usr/bin/python3 - "$DS_YAML" << 'PY'
@@ -250,15 +253,45 @@ done
 expect_ok d run --rm --network=none --entrypoint kubectl "$IMAGE" version --client
 expect_contains "$(d image inspect -f '{{.Config.Env}}' "$IMAGE")" "PATH=/opt/verified/bin:/bin:/usr/bin" "image"
 
+e2e_log "the API server: HTTPS on the pod's loopback, the service account's token and CA"
+SA="$E2E_DIR/serviceaccount"
+mkdir -p "$SA"
+( cd "$SA" && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 1 \
+    -subj /CN=verified-e2e-ca && openssl req -newkey rsa:2048 -nodes -keyout api.key \
+    -out api.csr -subj /CN=kube-apiserver && printf 'subjectAltName=IP:127.0.0.1\n' > ext \
+  && openssl x509 -req -in api.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out api.crt \
+    -days 1 -extfile ext ) > "$E2E_DIR/openssl.log" 2>&1 \
+  || e2e_abort "openssl: $(cat "$E2E_DIR/openssl.log")"
+head -c 24 /dev/urandom | base64 > "$SA/token"
+echo kube-system > "$SA/namespace"
+# The pod's network namespace, with nothing in it but loopback (--network=none), held by a
+# container of its own so that the API server listens in it before the installer starts.
+d run -d --name podnet --network=none --entrypoint /bin/sleep "$IMAGE" 100000 > /dev/null \
+  || e2e_abort "docker run podnet"
+NET_PID=$(d inspect -f '{{.State.Pid}}' podnet)
+nsenter -t "$NET_PID" -n /usr/bin/python3 "$CRI_HERE/cri/node_api.py" --cert "$SA/api.crt" \
+  --key "$SA/api.key" --token "$SA/token" --port 6443 --node node-1 --log "$E2E_DIR/api.log" &
+E2E_PIDS+=($!)
+e2e_wait_for 10 nsenter -t "$NET_PID" -n /usr/bin/python3 -c \
+  'import socket; socket.create_connection(("127.0.0.1", 6443))' || e2e_abort "no API server"
+node_labels() {  # the Node's labels, as the API server holds them
+  nsenter -t "$NET_PID" -n /usr/bin/python3 -c 'import ssl, urllib.request
+print(urllib.request.urlopen("https://127.0.0.1:6443/__node",
+      context=ssl._create_unverified_context()).read().decode())'
+}
+
 e2e_log "the DaemonSet's container: ${CMD[*]}"
-# The production commands run on the node through nsenter into its namespaces (hostPID: the
-# node's PID); only the target PID (the node's init here, 1 on a node) and the two programs run
-# there (systemctl, kubectl: the test's stand-ins) differ.
+# The restart runs on the node through nsenter into its namespaces (hostPID), as in production;
+# only the target PID (the node's init here, 1 on a node) and the systemctl run there differ.
+# The label is the production path: kubectl with the service account the kubelet mounts.
 ON_NODE="nsenter -t $NODE_PID -m -u -i -n -p --"
+RUN_ARGS=("${RUN_ARGS[@]/#--network=none/--network=container:podnet}")
 d run -d --name installer "${RUN_ARGS[@]}" \
   -e "VERIFIED_RESTART_CONTAINERD=$ON_NODE $NODE/bin/systemctl restart containerd" \
-  -e "VERIFIED_LABEL_NODE=$ON_NODE $NODE/bin/kubectl label node node-1 verified.runtime/ready=true --overwrite" \
-  -e "VERIFIED_UNLABEL_NODE=$ON_NODE $NODE/bin/kubectl label node node-1 verified.runtime/ready-" \
+  -e KUBERNETES_SERVICE_HOST=127.0.0.1 -e KUBERNETES_SERVICE_PORT=6443 \
+  -v "$SA/ca.crt:/var/run/secrets/kubernetes.io/serviceaccount/ca.crt:ro" \
+  -v "$SA/token:/var/run/secrets/kubernetes.io/serviceaccount/token:ro" \
+  -v "$SA/namespace:/var/run/secrets/kubernetes.io/serviceaccount/namespace:ro" \
   --entrypoint "${CMD[0]}" "$IMAGE" "${CMD[@]:1}" > /dev/null || e2e_abort "docker run failed"
 installer_done() {  # ready, or the container exited
   d logs installer 2>&1 | grep -q 'ready: node labelled' \
@@ -280,7 +313,9 @@ expect_contains "$(cat "$CONF")" "[plugins.\"io.containerd.grpc.v1.cri\".contain
 CTR_MNT=$(readlink "/proc/$(d inspect -f '{{.State.Pid}}' installer)/ns/mnt")
 expect_contains "$(cat "$NODE/run/systemctl.log")" "restart containerd $NODE_MNT" "systemctl on the node"
 expect_not_contains "$(cat "$NODE/run/systemctl.log")" "$CTR_MNT" "systemctl on the node"
-expect_contains "$(cat "$NODE/run/labels.log")" "label node node-1 verified.runtime/ready=true --overwrite $NODE_MNT" "kubectl"
+expect_contains "$(node_labels)" '"verified.runtime/ready": "true"' "the Node's labels"
+expect_contains "$(grep PATCH "$E2E_DIR/api.log")" '"auth": true' "kubectl's PATCH"
+expect_not_contains "$(cat "$E2E_DIR/api.log")" '"auth": false' "the API server's log"
 cri_plugin_ok && pass "the CRI plugin loads on the config the installer wrote" \
   || e2e_abort "the CRI plugin did not load after the install"
 
@@ -314,7 +349,8 @@ cmp -s "$HOST_BIN/verified-hook" "$E2E_DIR/hook-before" && pass "the older hook 
   || fail "left in the bin dir: $(ls -A "$HOST_BIN")"
 [[ ! -e "$CFG/policy.json" && ! -e "$CFG/node-installer.state" ]] \
   && pass "policy and installer state removed" || fail "left in $CFG: $(ls "$CFG")"
-expect_contains "$(tail -1 "$NODE/run/labels.log")" "label node node-1 verified.runtime/ready- $NODE_MNT" "kubectl"
+expect_contains "$(grep PATCH "$E2E_DIR/api.log" | tail -1)" 'ready\":null' "kubectl's last PATCH"
+expect_not_contains "$(node_labels)" "verified.runtime/ready" "the Node's labels"
 [[ $(grep -c '^restart containerd' "$NODE/run/systemctl.log") == 3 ]] \
   && pass "containerd restarted by the install and by the undo" \
   || fail "restarts: $(cat "$NODE/run/systemctl.log")"
