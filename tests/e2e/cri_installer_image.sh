@@ -11,6 +11,8 @@
 #    node's namespaces (the production path; only `systemctl` on the node is the test's), and
 #    labels the node with the image's kubectl and the pod's service account (in-cluster config,
 #    as the DaemonSet runs it) through an HTTPS stand-in for the API server (cri/node_api.py);
+#  - programs planted in the node's /usr/local/bin (mounted in the pod) under the names of the
+#    installer's tools never run (canaries): the image's PATH leaves that dir out;
 #  - the restarted containerd enforces: a CRI pod with runtime_handler verified runs a
 #    registered image and refuses an unregistered one, whose canary is never written;
 #  - `docker stop` (SIGTERM, as the pod's deletion) undoes everything: config.toml byte for
@@ -47,6 +49,25 @@ cri_stock_config
 cp "$CONF" "$E2E_DIR/original.toml"
 echo "an older hook the node had" > "$HOST_BIN/verified-hook"
 cp -a "$HOST_BIN/verified-hook" "$E2E_DIR/hook-before"
+# The node's /usr/local/bin is mounted into the pod: programs there named as the installer's
+# tools must never run in its place (the image's PATH leaves that dir out). Each is a static
+# program that leaves a canary in the config dir (mounted in the pod at /etc/verified).
+PLANTED=(cp chmod mv ls grep rm rmdir mkdir sleep dirname nsenter kubectl)
+cat > "$E2E_DIR/planted.c" << 'C'
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+int main(int argc, char** argv) {
+  const char* name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+  char path[256];
+  snprintf(path, sizeof path, "/etc/verified/planted-%s", name);
+  close(open(path, O_CREAT | O_WRONLY, 0644));
+  return argc < 0;
+}
+C
+cc -static -Os -o "$HOST_BIN/.planted" "$E2E_DIR/planted.c" || e2e_abort "cannot build planted"
+for t in "${PLANTED[@]}"; do ln -s .planted "$HOST_BIN/$t"; done
 cri_write_restart_script "$D/restart.sh"
 
 # The node's systemd: restarts containerd when asked, in the node's mount namespace. (The
@@ -55,6 +76,8 @@ cri_write_restart_script "$D/restart.sh"
 cat > "$NODE/init.sh" << EOF
 #!/bin/bash
 mount --bind '$HOST_BIN' /usr/local/bin || exit 1
+# The node's own programs, not what the test planted in its /usr/local/bin.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 exec 3<> '$NODE/run/systemd.fifo'
 touch '$NODE/run/ready'
 while read -r verb unit id <&3; do
@@ -158,15 +181,12 @@ CAPS=(chown dac_override dac_read_search fowner fsetid kill setgid setuid setpca
   sys_tty_config mknod lease audit_write audit_control setfcap mac_override mac_admin syslog
   wake_alarm block_suspend audit_read perfmon bpf checkpoint_restore)
 BND=$((16#$(awk '/^CapBnd/ {print $2}' /proc/self/status)))
+MISSING=()
+for i in "${!CAPS[@]}"; do (((BND >> i) & 1)) || MISSING+=(--cap-drop "${CAPS[$i]^^}"); done
 PRIV=(--privileged)
-for i in "${!CAPS[@]}"; do
-  if (((BND >> i) & 1)); then continue; fi
+if ((${#MISSING[@]})); then
   PRIV=(--cap-add ALL --security-opt seccomp=unconfined --security-opt apparmor=unconfined
-    --security-opt systempaths=unconfined)
-  break
-done
-if [[ ${PRIV[0]} != --privileged ]]; then
-  for i in "${!CAPS[@]}"; do (((BND >> i) & 1)) || PRIV+=(--cap-drop "${CAPS[$i]^^}"); done
+    --security-opt systempaths=unconfined "${MISSING[@]}")
   e2e_log "privileged, less what this sandbox's bounding set lacks: ${PRIV[*]}"
 fi
 RUN_ARGS=("${PRIV[@]}" --pid=host --network=none -e NODE_NAME=node-1)
@@ -182,9 +202,8 @@ for line in "${DS[@]:3}"; do
     *) e2e_abort "daemonset.yaml mounts $name, which this test does not know: update it" ;;
   esac
   # A hostPath is mounted where the node has it: the temp dir stands in for the node's path.
-  [[ $src == "$path" || $src == configmap:verified-policy ]] \
-    || fail "$name: host path $src mounted at $path"
-  [[ $dir == "$HOST$path" || $dir == "$CFG" || $dir == "$CONFIGMAP" ]] || fail "$name: $dir"
+  [[ $src == "$path" || ($src == configmap:verified-policy && $mode == ro) ]] \
+    || fail "$name: $src mounted at $path ($mode)"
   RUN_ARGS+=(-v "$dir:$path$([[ $mode == ro ]] && echo :ro)")
 done
 ((${#CMD[@]})) || e2e_abort "no command in daemonset.yaml"
@@ -298,6 +317,14 @@ installer_done() {  # ready, or the container exited
     || [[ $(d inspect -f '{{.State.Running}}' installer) != true ]]
 }
 e2e_wait_for 120 installer_done
+expect_nothing_planted() {
+  if compgen -G "$CFG/planted-*" > /dev/null; then
+    fail "the installer ran the node's /usr/local/bin: $(ls "$CFG"/planted-*)"
+  else
+    pass "nothing from the node's /usr/local/bin ran in the pod (no $CFG/planted-*)"
+  fi
+}
+expect_nothing_planted
 d logs installer 2>&1 | grep -q 'ready: node labelled' \
   || e2e_abort "the installer did not finish: $(d logs installer 2>&1 | tail -20)"
 pass "installer: $(d logs installer 2>&1 | tail -1)"
@@ -345,8 +372,10 @@ cmp -s "$CONF" "$E2E_DIR/original.toml" && pass "config.toml is byte for byte th
   || fail "left next to config.toml: $(ls -A "$HOST_CTD")"
 cmp -s "$HOST_BIN/verified-hook" "$E2E_DIR/hook-before" && pass "the older hook is back" \
   || fail "verified-hook not restored"
+rm -f "$HOST_BIN/.planted" "${PLANTED[@]/#/$HOST_BIN/}"
 [[ $(ls -A "$HOST_BIN") == verified-hook ]] && pass "the binaries the node did not have are gone" \
   || fail "left in the bin dir: $(ls -A "$HOST_BIN")"
+expect_nothing_planted
 [[ ! -e "$CFG/policy.json" && ! -e "$CFG/node-installer.state" ]] \
   && pass "policy and installer state removed" || fail "left in $CFG: $(ls "$CFG")"
 expect_contains "$(grep PATCH "$E2E_DIR/api.log" | tail -1)" 'ready\":null' "kubectl's last PATCH"
