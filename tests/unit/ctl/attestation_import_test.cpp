@@ -117,5 +117,59 @@ TEST_F(AttestationImportTest, ImageSignaturesAndKeylessBundlesAreNotImported) {
   EXPECT_NE(RunCtl(etc, {"attestation", "import", keyless}), 0);
 }
 
+// A `cosign save` layout of an image with one attestation bundle attached as a referrer (cosign
+// v3 leaves referrers out of index.json: they are found by their subject among the blobs).
+class AttestationLayoutTest : public AttestationImportTest {
+ protected:
+  std::string Put(const std::string& bytes) {
+    std::string d = Sha256Digest(bytes);
+    testing::WriteFile(dir / ("layout/blobs/sha256/" + d.substr(7)), bytes);
+    return d;
+  }
+  nlohmann::json Desc(const std::string& mt, const std::string& bytes) {
+    return {{"mediaType", mt}, {"digest", Put(bytes)}, {"size", bytes.size()}};
+  }
+  void Layout(const std::string& bundle) {
+    testing::WriteFile(dir / "layout/oci-layout", R"({"imageLayoutVersion": "1.0.0"})");
+    nlohmann::json image = Desc("application/vnd.oci.image.manifest.v1+json", kManifest);
+    image["annotations"] = {{"kind", "dev.cosignproject.cosign/image"}};
+    std::string bt = "application/vnd.dev.sigstore.bundle.v0.3+json";
+    nlohmann::json referrer = {{"schemaVersion", 2},
+                               {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                               {"artifactType", bt},
+                               {"config", Desc("application/vnd.oci.empty.v1+json", "{}")},
+                               {"layers", {Desc(bt, bundle)}},
+                               {"subject",
+                                {{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                 {"digest", kDigest},
+                                 {"size", kManifest.size()}}}};
+    Put(referrer.dump());
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                            {"manifests", {image}}};
+    testing::WriteFile(dir / "layout/index.json", index.dump());
+  }
+};
+
+TEST_F(AttestationLayoutTest, ACosignSaveLayoutImportsItsAttestationWithTheImageManifest) {
+  Layout(AttestationBundle(ci, Sbom(kDigest)));
+  auto r = ImportAttestations(etc, {dir / "layout", ""});
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].digest, kDigest);
+  EXPECT_TRUE((*r)[0].with_manifest);
+  EXPECT_EQ(attestation::AttestationsFor(etc, kDigest)->manifest, kManifest);
+}
+
+TEST_F(AttestationLayoutTest, ALayoutWithOnlyAnImageSignatureHasNoAttestation) {
+  Layout(
+      AttestationBundle(ci, StatementFor(kDigest, "https://sigstore.dev/cosign/sign/v1", nullptr)));
+  auto r = ImportAttestations(etc, {dir / "layout", ""});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().What().find("no attestation bundle in the layout"), std::string::npos)
+      << r.error().What();
+  EXPECT_FALSE(ImportAttestations(etc, {dir / "layout", dir / "manifest.json"}).ok());
+}
+
 }  // namespace
 }  // namespace verified::ctl
