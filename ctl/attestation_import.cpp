@@ -28,6 +28,12 @@ Result<Source> ReadLayout(const std::string& dir) {
   VERIFIED_ASSIGN_OR_RETURN(signature::CosignLayout layout, signature::ReadCosignLayout(dir));
   Source out;
   out.manifest = std::move(layout.image_bytes);
+  // Legacy `.att` layers: bare DSSE envelopes, read as the bundles they are equivalent to.
+  for (auto& [where, envelope] : layout.dsse_envelopes) {
+    VERIFIED_ASSIGN_OR_WRAP(std::string bundle, attestation::BundleFromDsseEnvelope(envelope), "{}",
+                            where);
+    out.bundles.emplace_back(where, std::move(bundle));
+  }
   for (auto& r : layout.records) {
     if (r.format != signature::SignatureFormat::kSigstoreBundle) continue;
     auto st = attestation::PeekAttestationBundle(r.bundle);
@@ -55,6 +61,9 @@ Result<Source> ReadSource(const AttestationImportRequest& req) {
   VERIFIED_ASSIGN_OR_WRAP(std::string bytes,
                           ReadFileLimited(req.path, attestation::kMaxAttestationBundleBytes), "{}",
                           req.path);
+  if (attestation::LooksLikeDsseEnvelope(bytes)) {
+    VERIFIED_ASSIGN_OR_WRAP(bytes, attestation::BundleFromDsseEnvelope(bytes), "{}", req.path);
+  }
   out.bundles.emplace_back(req.path, std::move(bytes));
   if (!req.manifest_file.empty()) {
     VERIFIED_ASSIGN_OR_WRAP(out.manifest,

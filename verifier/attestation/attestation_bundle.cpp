@@ -23,6 +23,26 @@ Result<signature::SigstoreBundle> ParseBundle(std::string_view bundle) {
 
 }  // namespace
 
+Result<std::string> BundleFromDsseEnvelope(std::string_view envelope) {
+  constexpr std::string_view kEnvelope = "DSSE envelope";
+  if (envelope.size() > kMaxAttestationBundleBytes) {
+    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds the {} byte limit", kEnvelope,
+                     envelope.size(), kMaxAttestationBundleBytes);
+  }
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(envelope, kEnvelope));
+  VERIFIED_RETURN_IF_ERROR(signature::ParseDsseEnvelope(doc, kMaxAttestationPayloadBytes));
+  nlohmann::json bundle = {{"mediaType", signature::kBundleMediaTypeV03},
+                           {"verificationMaterial", {{"publicKey", nlohmann::json::object()}}},
+                           {"dsseEnvelope", std::move(doc)}};
+  return bundle.dump() + "\n";
+}
+
+bool LooksLikeDsseEnvelope(std::string_view text) {
+  auto doc = ParseJsonAsGo(text, "attestation");
+  return doc.ok() && doc->is_object() && doc->contains("payloadType") &&
+         !doc->contains("mediaType");
+}
+
 Result<signature::InTotoStatement> PeekAttestationBundle(std::string_view bundle) {
   VERIFIED_ASSIGN_OR_RETURN(signature::SigstoreBundle b, ParseBundle(bundle));
   return signature::ParseInTotoStatement(b.envelope.payload, kMaxAttestationPayloadBytes);

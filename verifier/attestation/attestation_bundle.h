@@ -45,6 +45,18 @@ struct VerifiedAttestation {
 Result<VerifiedAttestation> VerifyAttestationBundle(std::string_view bundle,
                                                     const std::vector<signature::PublicKey>& keys);
 
+/// A bare DSSE envelope (the layer of cosign's legacy `.att` manifest, what `cosign download
+/// attestation` prints: {"payloadType","payload","signatures":[{"keyid","sig"}]}) as a v0.3
+/// bundle with an empty publicKey: the envelope's members are kept as they are, and the
+/// signature covers only the PAE of payloadType and the decoded payload, so the bundle verifies
+/// exactly when the envelope does. kParse/kTooLarge as ParseDsseEnvelope (payload limit
+/// kMaxAttestationPayloadBytes) and for text that is not one JSON object.
+Result<std::string> BundleFromDsseEnvelope(std::string_view envelope);
+
+/// True when `text` is a JSON object with a payloadType member and no mediaType: a bare DSSE
+/// envelope rather than a bundle (false for anything that does not parse).
+bool LooksLikeDsseEnvelope(std::string_view text);
+
 /// Parses `bundle` without verifying it (for listings and import messages): the Statement
 /// and, unverified, its predicate type and subjects. Errors as VerifyAttestationBundle's
 /// parsing steps.

@@ -161,6 +161,31 @@ TEST_F(AttestationLayoutTest, ACosignSaveLayoutImportsItsAttestationWithTheImage
   EXPECT_EQ(attestation::AttestationsFor(etc, kDigest)->manifest, kManifest);
 }
 
+TEST_F(AttestationLayoutTest, LegacyAttManifestDsseLayersImport) {
+  Layout(
+      AttestationBundle(ci, StatementFor(kDigest, "https://sigstore.dev/cosign/sign/v1", nullptr)));
+  // cosign attest (without the bundle format) writes sha256-<digest>.att: one DSSE envelope
+  // per layer; cosign save lists it in index.json with kind dev.cosignproject.cosign/atts.
+  auto b = nlohmann::json::parse(AttestationBundle(
+      ci, StatementFor(kDigest, std::string(attestation::kVulnPredicateType),
+                       testing::VulnPredicate("2026-12-01T10:00:05Z", {{"CVE-1", "LOW"}}))));
+  std::string mt = "application/vnd.dsse.envelope.v1+json";
+  nlohmann::json att = {{"schemaVersion", 2},
+                        {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                        {"config", Desc("application/vnd.oci.image.config.v1+json", "{}")},
+                        {"layers", {Desc(mt, b["dsseEnvelope"].dump())}}};
+  auto index = nlohmann::json::parse(testing::ReadFile(dir / "layout/index.json"));
+  auto d = Desc("application/vnd.oci.image.manifest.v1+json", att.dump());
+  d["annotations"] = {{"kind", "dev.cosignproject.cosign/atts"}};
+  index["manifests"].push_back(d);
+  testing::WriteFile(dir / "layout/index.json", index.dump());
+  auto r = ImportAttestations(etc, {dir / "layout", ""});
+  ASSERT_TRUE(r.ok()) << r.error().What();
+  ASSERT_EQ(r->size(), 1u);  // the image signature referrer is left to signature import
+  EXPECT_EQ((*r)[0].verified.predicate.kind, attestation::PredicateKind::kVuln);
+  EXPECT_EQ(Stored(), 1u);
+}
+
 TEST_F(AttestationLayoutTest, ALayoutWithOnlyAnImageSignatureHasNoAttestation) {
   Layout(
       AttestationBundle(ci, StatementFor(kDigest, "https://sigstore.dev/cosign/sign/v1", nullptr)));

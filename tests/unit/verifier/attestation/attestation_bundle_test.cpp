@@ -94,6 +94,31 @@ TEST(AttestationBundle, ImageSignaturesAndBadPredicatesAreNotAttestations) {
   EXPECT_NE(b.error().What().find("SLSA provenance"), std::string::npos) << b.error().What();
 }
 
+TEST(AttestationBundle, LegacyDsseEnvelopeReadsAsTheBundleItIsEquivalentTo) {
+  TestSigner ci("P-256");
+  auto bundle = nlohmann::json::parse(AttestationBundle(
+      ci, StatementFor(kDigest, std::string(kSpdxPredicateType), testing::SpdxDocument())));
+  // The `.att` layer cosign writes: the envelope alone.
+  std::string envelope = bundle["dsseEnvelope"].dump();
+  EXPECT_TRUE(LooksLikeDsseEnvelope(envelope));
+  EXPECT_FALSE(LooksLikeDsseEnvelope(bundle.dump()));
+  auto wrapped = BundleFromDsseEnvelope(envelope);
+  ASSERT_TRUE(wrapped.ok()) << wrapped.error().What();
+  auto v = VerifyAttestationBundle(*wrapped, {Key(ci, "ci")});
+  ASSERT_TRUE(v.ok()) << v.error().What();
+  EXPECT_EQ(v->predicate.kind, PredicateKind::kSpdx);
+  // A changed payload still wraps, and no longer verifies.
+  auto tampered = bundle["dsseEnvelope"];
+  tampered["payload"] = Base64Encode(
+      StatementFor(kDigest, std::string(kCycloneDxPredicateType), testing::CycloneDxBom()));
+  auto t = BundleFromDsseEnvelope(tampered.dump());
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(VerifyAttestationBundle(*t, {Key(ci, "ci")}).ok());
+  // Not an envelope: refused naming the member.
+  EXPECT_FALSE(BundleFromDsseEnvelope(R"({"payloadType":"x"})").ok());
+  EXPECT_FALSE(BundleFromDsseEnvelope("[]").ok());
+}
+
 TEST(AttestationBundle, A5MiBReportParsesAndTheLimitsHold) {
   TestSigner ci("P-256");
   std::vector<std::pair<std::string, std::string>> vulns;
