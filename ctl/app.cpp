@@ -1,5 +1,6 @@
 #include "ctl/app.h"
 
+#include "ctl/cmd_attestation.h"
 #include "ctl/cmd_audit.h"
 #include "ctl/cmd_check.h"
 #include "ctl/cmd_containerd.h"
@@ -26,6 +27,7 @@ void AddAllCommands(CLI::App& app, CtlContext& ctx) {
   AddKeyCommands(app, ctx);
   AddSignatureCommands(app, ctx);
   AddSignCommand(app, ctx);
+  AddAttestationCommands(app, ctx);
 }
 
 int RunNestedCommand(const CtlContext& parent, const std::vector<std::string>& args) {

@@ -110,11 +110,11 @@ void PrintAuditTable(std::FILE* out, const AuditReport& report, bool layers) {
       {{"CONTAINER", "NAME", "IMAGE", "IMAGE ID", "TOP CHAIN", "RUNTIME", "VERDICT"}, "REASONS"});
   for (const auto& r : report.rows) {
     const auto& c = r.container;
-    lines.push_back({{Short(c.id), Or(c.name, "-"), Or(Typed(r), "-"),
-                      r.image ? Short(r.image->image_id) : "-",
-                      r.image ? Or(Short(r.image->TopChainId()), "-") : "-", Or(c.runtime, "-"),
-                      VerdictWord(r)},
-                     Join(AuditReasons(r.verdict), "; ")});
+    lines.push_back(
+        {{Short(c.id), Or(c.name, "-"), Or(Typed(r), "-"), r.image ? Short(r.image->image_id) : "-",
+          r.image ? Or(Short(r.image->TopChainId()), "-") : "-", Or(c.runtime, "-"),
+          VerdictWord(r)},
+         Join(AuditReasons(r.verdict), "; ")});
   }
   size_t width[7] = {0};
   for (const auto& l : lines) {

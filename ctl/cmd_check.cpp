@@ -9,6 +9,7 @@
 #include "ctl/image_source.h"
 #include "ctl/policy_edit.h"
 #include "ctl/verdict_print.h"
+#include "verifier/checks/attestation_requirements.h"
 #include "verifier/checks/catalog.h"
 #include "verifier/checks/signature_requirements.h"
 #include "verifier/decision/decide.h"
@@ -71,6 +72,7 @@ Result<std::vector<WhatIfRequirement>> WhatIf(const std::vector<std::string>& re
   }
   // --require signed_by=ci --require signatures=2: one requirement, as in a policy rule.
   VERIFIED_ASSIGN_OR_WRAP(reqs, CombineSignatureRequirements(std::move(reqs)), "--require");
+  VERIFIED_ASSIGN_OR_WRAP(reqs, CombineAttestationRequirements(std::move(reqs)), "--require");
   std::vector<WhatIfRequirement> out;
   for (auto& r : reqs) {
     std::string name = r->Name();

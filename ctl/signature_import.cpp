@@ -39,6 +39,12 @@ Result<Candidates> ReadLayout(const SignatureImportRequest& req) {
   Candidates out;
   out.manifest = std::move(layout.image_bytes);
   out.records = std::move(layout.records);
+  if (out.records.empty()) {
+    return MakeError(ErrorKind::kNotFound,
+                     "{}: no signature in the layout, only attestations (verifiedctl attestation "
+                     "import)",
+                     req.dir);
+  }
   return out;
 }
 

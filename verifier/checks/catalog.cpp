@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "verifier/checks/attestation_requirements.h"
 #include "verifier/checks/base_image.h"
 #include "verifier/checks/content.h"
 #include "verifier/checks/healthcheck.h"
@@ -52,6 +53,12 @@ const Entry kCatalog[] = {
     {"signed_by", &MakeSignedBy},
     {"signatures", &MakeSignatures},
     {"signed_identity", &MakeSignedIdentity},
+    {"vulnerabilities", &MakeVulnerabilities},
+    {"scan_max_age_days", &MakeScanMaxAgeDays},
+    {"sbom", &MakeSbom},
+    {"provenance_builder", &MakeProvenanceBuilder},
+    {"provenance_source", &MakeProvenanceSource},
+    {"attested_by", &MakeAttestedBy},
 };
 
 }  // namespace

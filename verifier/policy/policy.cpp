@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "verifier/checks/attestation_requirements.h"
 #include "verifier/checks/catalog.h"
 #include "verifier/checks/signature_requirements.h"
 #include "verifier/core/json.h"
@@ -42,7 +43,10 @@ Result<std::vector<RequirementPtr>> ParseRequirements(const nlohmann::json& obj,
   // signatures and signed_identity qualify signed_by: one requirement evaluates the three.
   auto combined = CombineSignatureRequirements(std::move(out));
   if (!combined.ok()) return Wrap(std::move(combined).error(), "{}", where);
-  return combined;
+  // The attestation requirements use attested_by's keys, else the combined signed_by's.
+  auto attested = CombineAttestationRequirements(std::move(combined).value());
+  if (!attested.ok()) return Wrap(std::move(attested).error(), "{}", where);
+  return attested;
 }
 
 Result<Rule> ParseRule(const nlohmann::json& j, size_t index) {

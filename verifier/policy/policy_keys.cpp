@@ -1,5 +1,6 @@
 #include "verifier/policy/policy_keys.h"
 
+#include "verifier/checks/attestation_requirements.h"
 #include "verifier/checks/signature_requirements.h"
 #include "verifier/signature/key_dir.h"
 
@@ -14,6 +15,13 @@ Status CheckKeys(const std::vector<RequirementPtr>& reqs, const std::string& whe
       if (!key.ok()) {
         return Wrap(std::move(key).error(),
                     "{} signed_by names key {} (add it with verifiedctl key add)", where, name);
+      }
+    }
+    for (const auto& name : AttestedByKeys(*r)) {
+      auto key = signature::LoadKey(config_dir, name);
+      if (!key.ok()) {
+        return Wrap(std::move(key).error(),
+                    "{} attested_by names key {} (add it with verifiedctl key add)", where, name);
       }
     }
   }

@@ -24,6 +24,7 @@ constexpr std::string_view kKindAnnotation = "kind";
 constexpr std::string_view kKindImage = "dev.cosignproject.cosign/image";
 constexpr std::string_view kKindImageIndex = "dev.cosignproject.cosign/imageIndex";
 constexpr std::string_view kKindSigs = "dev.cosignproject.cosign/sigs";
+constexpr std::string_view kKindAtts = "dev.cosignproject.cosign/atts";
 
 struct Desc {
   std::string digest;
@@ -137,6 +138,27 @@ class Parser {
     return Ok();
   }
 
+  // The legacy `sha256-<digest>.att` image: one DSSE envelope (an in-toto Statement) per layer.
+  Status AddAtts(const Desc& d) {
+    std::string what = "attestation manifest " + d.digest;
+    VERIFIED_ASSIGN_OR_RETURN(std::string bytes, Blob(d, kMaxManifestBytes, what));
+    VERIFIED_ASSIGN_OR_RETURN(json m, Document(bytes, what));
+    VERIFIED_ASSIGN_OR_RETURN(json layers, Layers(m, what));
+    for (size_t i = 0; i < layers.size(); ++i) {
+      std::string lw = fmt::format("{} layer {}", what, i);
+      VERIFIED_ASSIGN_OR_RETURN(Desc ld, ParseDesc(layers[i], lw));
+      if (ld.media_type != kDsseEnvelopeMediaType) continue;
+      if (out_.dsse_envelopes.size() >= kMaxLayoutEntries) {
+        return MakeError(ErrorKind::kTooLarge, "{}: more than {} attestations", source_,
+                         kMaxLayoutEntries);
+      }
+      VERIFIED_ASSIGN_OR_RETURN(std::string envelope, Blob(ld, kMaxLayoutEnvelopeBytes, lw));
+      out_.dsse_envelopes.emplace_back(
+          fmt::format("{}/blobs/sha256/{}", source_, DigestHex(ld.digest)), std::move(envelope));
+    }
+    return Ok();
+  }
+
   Status AddBundles(const json& m, const std::string& what) {
     VERIFIED_ASSIGN_OR_RETURN(json layers, Layers(m, what));
     for (size_t i = 0; i < layers.size(); ++i) {
@@ -160,7 +182,11 @@ class Parser {
       seen_.insert(d.digest);
       return AddSigs(d);
     }
-    if (kind != kKindImage && kind != kKindImageIndex) return Ok();  // attestations
+    if (kind == kKindAtts) {
+      seen_.insert(d.digest);
+      return AddAtts(d);
+    }
+    if (kind != kKindImage && kind != kKindImageIndex) return Ok();
     seen_.insert(d.digest);
     VERIFIED_ASSIGN_OR_RETURN(std::string bytes, Blob(d, kMaxManifestBytes, what));
     VERIFIED_ASSIGN_OR_RETURN(json m, Document(bytes, what));
@@ -217,7 +243,7 @@ class Parser {
                        source_, kKindImage, kKindImageIndex);
     }
     VERIFIED_RETURN_IF_ERROR(Referrers());
-    if (records_.empty()) {
+    if (records_.empty() && out_.dsse_envelopes.empty()) {
       return MakeError(ErrorKind::kNotFound, "{}: no signature for {} in the layout", source_,
                        out_.image_digest);
     }

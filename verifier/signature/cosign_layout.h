@@ -6,7 +6,7 @@
 //                                    dev.cosignproject.cosign/image       the image manifest
 //                                    dev.cosignproject.cosign/imageIndex  the image index
 //                                    dev.cosignproject.cosign/sigs        simple-signing sigs
-//                                    dev.cosignproject.cosign/atts        attestations (skipped)
+//                                    dev.cosignproject.cosign/atts        attestations (legacy)
 //   DIR/blobs/sha256/<hex>         every manifest, config and layer
 //
 // The `sigs` manifest's layers are simple-signing payloads (media type
@@ -42,6 +42,11 @@ inline constexpr size_t kMaxLayoutIndexBytes = 1024 * 1024;
 inline constexpr size_t kMaxReferrerManifestBytes = 64 * 1024;
 /// Most names in blobs/sha256 looked through.
 inline constexpr size_t kMaxLayoutBlobs = 10000;
+/// Largest DSSE envelope layer read from an `atts` manifest (a vulnerability report can be
+/// megabytes; verifier/attestation/ applies its own limits on top).
+inline constexpr size_t kMaxLayoutEnvelopeBytes = 32 * 1024 * 1024;
+/// The media type of the DSSE envelope layers of cosign's legacy `.att` manifests.
+inline constexpr std::string_view kDsseEnvelopeMediaType = "application/vnd.dsse.envelope.v1+json";
 
 /// The files of a layout, as the parser sees them (a directory, or memory for fuzzing).
 class LayoutFiles {
@@ -61,6 +66,9 @@ struct CosignLayout {
   /// Simple-signing records (payload, signature) and bundle records (bundle bytes), digest
   /// unset, source "<dir>/blobs/sha256/<hex>".
   std::vector<SignatureRecord> records;
+  /// The DSSE envelope layers (kDsseEnvelopeMediaType) of the legacy `atts` manifests
+  /// (`cosign attest` without the bundle format), as (source, bytes), unparsed.
+  std::vector<std::pair<std::string, std::string>> dsse_envelopes;
 };
 
 /// Parses a layout. kParse for an oci-layout or index.json that is not what cosign writes
@@ -68,7 +76,8 @@ struct CosignLayout {
 /// descriptor without a sha256 digest, a sigs layer without its signature annotation;
 /// kIntegrity for a blob that does not hash to its name or has another size than its
 /// descriptor; kTooLarge past the limits above or the payload/bundle limits; kNotFound for
-/// a missing blob, or when the layout holds no signature at all. `source` prefixes sources.
+/// a missing blob, or when the layout holds neither a signature nor an attestation envelope.
+/// `source` prefixes sources.
 Result<CosignLayout> ParseCosignLayout(const LayoutFiles& files, std::string_view source);
 
 /// True when `dir` holds an `oci-layout` file (it is an OCI layout, not a `dir:` directory).

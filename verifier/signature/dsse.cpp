@@ -1,20 +1,20 @@
 #include "verifier/signature/dsse.h"
 
-#include "verifier/signature/cosign_simple_signing.h"
 #include "verifier/core/base64.h"
+#include "verifier/signature/cosign_simple_signing.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
 
-Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j) {
+Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j, size_t max_payload) {
   VERIFIED_RETURN_IF_ERROR(CheckMembers(j, "dsseEnvelope", {"payload", "payloadType", "signatures"},
                                         {"payload", "payloadType", "signatures"}));
   DsseEnvelope out;
   VERIFIED_ASSIGN_OR_RETURN(out.payload_type, RequiredString(j, "payloadType", "dsseEnvelope"));
   VERIFIED_ASSIGN_OR_RETURN(std::string payload_b64, RequiredString(j, "payload", "dsseEnvelope"));
-  // 4 characters per 3 bytes, rounded up: the text limit matching kMaxDssePayloadBytes.
+  // 4 characters per 3 bytes, rounded up: the text limit matching max_payload.
   VERIFIED_ASSIGN_OR_RETURN(out.payload, Base64DecodeStrict(payload_b64, "dsseEnvelope.payload",
-                                                            (kMaxDssePayloadBytes + 2) / 3 * 4));
+                                                            (max_payload + 2) / 3 * 4));
   const auto& sigs = j["signatures"];
   if (!sigs.is_array() || sigs.size() != 1) {
     return MakeError(ErrorKind::kParse,

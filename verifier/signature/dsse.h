@@ -31,8 +31,10 @@ struct DsseEnvelope {
 /// Reads a bundle's `dsseEnvelope` object: exactly the members payload, payloadType and
 /// signatures; exactly one signature (the sigstore bundle spec allows no more) with members
 /// sig and optional keyid; payload and sig in strict base64 (core/base64.h). kParse naming
-/// the member otherwise; kTooLarge for a payload over kMaxDssePayloadBytes.
-Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j);
+/// the member otherwise; kTooLarge for a payload over `max_payload` (attestations, whose
+/// predicate may be a scanner's report, pass a larger limit: verifier/attestation/).
+Result<DsseEnvelope> ParseDsseEnvelope(const nlohmann::json& j,
+                                       size_t max_payload = kMaxDssePayloadBytes);
 
 /// The DSSE v1 pre-authentication encoding of (payload_type, payload).
 std::string DssePae(std::string_view payload_type, std::string_view payload);

@@ -46,11 +46,12 @@ bool InTotoStatement::HasSubject(std::string_view digest) const {
   return std::find(subject_digests.begin(), subject_digests.end(), digest) != subject_digests.end();
 }
 
-Result<InTotoStatement> ParseInTotoStatement(std::string_view payload) {
+Result<InTotoStatement> ParseInTotoStatement(std::string_view payload, size_t max_bytes,
+                                             nlohmann::json* predicate) {
   constexpr std::string_view kWhat = "in-toto Statement";
-  if (payload.size() > kMaxDssePayloadBytes) {
+  if (payload.size() > max_bytes) {
     return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds the {} byte limit", kWhat,
-                     payload.size(), kMaxDssePayloadBytes);
+                     payload.size(), max_bytes);
   }
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(payload, kWhat));
   VERIFIED_RETURN_IF_ERROR(CheckMembers(doc, kWhat, {"_type", "subject", "predicateType"},
@@ -73,6 +74,9 @@ Result<InTotoStatement> ParseInTotoStatement(std::string_view payload) {
   }
   for (size_t i = 0; i < subjects.size(); ++i) {
     VERIFIED_RETURN_IF_ERROR(ParseSubject(subjects[i], i, out));
+  }
+  if (predicate != nullptr) {
+    *predicate = doc.contains("predicate") ? std::move(doc["predicate"]) : nlohmann::json();
   }
   return out;
 }

@@ -4,11 +4,13 @@
 // kCosignSignPredicate.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/signature/dsse.h"
 
 namespace verified::signature {
 
@@ -38,7 +40,10 @@ struct InTotoStatement {
 /// `_type` one of the two versions above; 1..kMaxStatementSubjects subjects, each with only
 /// name, digest and annotations, and a digest object of strings holding a sha256 of 64
 /// lowercase hex (other algorithms may be listed beside it). kParse naming the member
-/// otherwise; kTooLarge beyond kMaxDssePayloadBytes (dsse.h).
-Result<InTotoStatement> ParseInTotoStatement(std::string_view payload);
+/// otherwise; kTooLarge beyond `max_bytes`. When `predicate` is given it receives the
+/// `predicate` member (null when absent), already parsed with the same duplicate-key rules.
+Result<InTotoStatement> ParseInTotoStatement(std::string_view payload,
+                                             size_t max_bytes = kMaxDssePayloadBytes,
+                                             nlohmann::json* predicate = nullptr);
 
 }  // namespace verified::signature

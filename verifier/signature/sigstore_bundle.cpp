@@ -27,10 +27,11 @@ Result<std::string> ParseVerificationMaterial(const nlohmann::json& vm) {
 
 }  // namespace
 
-Result<SigstoreBundle> ParseSigstoreBundle(std::string_view text) {
-  if (text.size() > kMaxBundleBytes) {
+Result<SigstoreBundle> ParseSigstoreBundle(std::string_view text, size_t max_bytes,
+                                           size_t max_payload) {
+  if (text.size() > max_bytes) {
     return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds the {} byte limit", kWhat,
-                     text.size(), kMaxBundleBytes);
+                     text.size(), max_bytes);
   }
   VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(text, kWhat));
   if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{}: not a JSON object", kWhat);
@@ -49,7 +50,8 @@ Result<SigstoreBundle> ParseSigstoreBundle(std::string_view text) {
                                         {"mediaType", "verificationMaterial", "dsseEnvelope"},
                                         {"mediaType", "verificationMaterial", "dsseEnvelope"}));
   VERIFIED_ASSIGN_OR_RETURN(out.key_hint, ParseVerificationMaterial(doc["verificationMaterial"]));
-  VERIFIED_ASSIGN_OR_WRAP(out.envelope, ParseDsseEnvelope(doc["dsseEnvelope"]), "{}", kWhat);
+  VERIFIED_ASSIGN_OR_WRAP(out.envelope, ParseDsseEnvelope(doc["dsseEnvelope"], max_payload), "{}",
+                          kWhat);
   return out;
 }
 

@@ -39,8 +39,11 @@ struct SigstoreBundle {
 /// optionally tlogEntries / timestampVerificationData (kept unread). Fails with kTooLarge beyond
 /// kMaxBundleBytes; kUnsupported for another media type (v0.1, v0.2...), a `messageSignature`
 /// bundle (a signed blob, not an image signature) or a keyless bundle (`certificate` /
-/// `x509CertificateChain`), saying so; kParse naming the member otherwise.
-Result<SigstoreBundle> ParseSigstoreBundle(std::string_view text);
+/// `x509CertificateChain`), saying so; kParse naming the member otherwise. Attestations pass
+/// larger `max_bytes` and `max_payload` (a vulnerability report can be megabytes).
+Result<SigstoreBundle> ParseSigstoreBundle(std::string_view text,
+                                           size_t max_bytes = kMaxBundleBytes,
+                                           size_t max_payload = kMaxDssePayloadBytes);
 
 /// A verified bundle's claims.
 struct VerifiedBundle {

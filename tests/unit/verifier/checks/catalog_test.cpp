@@ -31,6 +31,12 @@ const std::map<std::string, nlohmann::json>& SampleValues() {
       {"signatures", 2},
       {"signed_by", "ci,release"},
       {"signed_identity", "digest"},
+      {"vulnerabilities", "critical:0,high:5"},
+      {"scan_max_age_days", 7},
+      {"sbom", true},
+      {"provenance_builder", "https://github.com/actions/runner/*"},
+      {"provenance_source", "https://github.com/acme/**"},
+      {"attested_by", "ci"},
   };
   return *values;
 }
