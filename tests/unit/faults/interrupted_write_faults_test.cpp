@@ -63,6 +63,14 @@ TEST(FaultsInterruptedWrite, PolicyEditKilled) {
     rules = p->rules.size();
     EXPECT_EQ(p->default_action, Action::kDeny) << "after kill " << i;
   }
+  // The controls: the killed writers did write (whole edits landed between the kills), and
+  // nothing they left behind (the lock, a temp file) stops the next edit.
+  EXPECT_GT(rules, 0u) << "no edit ever completed: the kills interrupted nothing";
+  ASSERT_TRUE(ctl::EditPolicy(tmp.path(), [](nlohmann::ordered_json& doc) {
+                doc["rules"].push_back({{"match", "after"}, {"action", "allow"}});
+                return Ok();
+              }).ok());
+  EXPECT_EQ(LoadPolicy(tmp.path())->rules.size(), rules + 1);
   RecordFault(kArea, "SIGKILL at random points of `policy allow` edits in a loop (60 kills)",
               FaultOutcome::kIntact,
               "policy.json parsed after every kill and held the previous version or a later "
@@ -96,6 +104,9 @@ TEST(FaultsInterruptedWrite, RegisterKilled) {
     auto all = store.List();
     ASSERT_TRUE(all.ok()) << "after kill " << i << ": " << all.error().What();
   }
+  // The control: nothing the killed writers left behind stops the next register.
+  ASSERT_TRUE(store.Put(Version(2)).ok());
+  EXPECT_EQ(store.FindByName("docker.io/library/app:1").value()->image_id, Version(2).image_id);
   RecordFault(kArea,
               "SIGKILL at random points of `register` (replacing a registration) in a "
               "loop (60 kills)",
