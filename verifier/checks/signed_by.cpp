@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "verifier/config/state_dir.h"
 #include "verifier/image/reference.h"
+#include "verifier/signature/cached_verification.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/signature_candidates.h"
 #include "verifier/signature/signature_chain.h"
@@ -45,7 +47,35 @@ struct Evaluation {
   std::vector<std::string> attempts;  // one sentence per signature tried
   std::string proof;                  // the chain of the first counted signature
   bool bundle_by_pattern = false;     // a counted bundle relies on the rule's pattern
+  signature::CacheSession cache;
+  std::string cache_note;  // what became of the verification cache, "" when none is used
 };
+
+// Loads the verification cache a decision may use. A cache that cannot be read is empty (a
+// miss for every signature), said in the note; readers never need write access.
+void OpenCache(const CheckContext& ctx, Evaluation& e) {
+  const auto& access = ctx.verification_cache;
+  if (access.state_dir.empty() || ctx.policy_digest.empty()) return;
+  e.cache.cache = signature::VerificationCache::Load(access.state_dir);
+  e.cache.policy_digest = ctx.policy_digest;
+  e.cache.record = access.write;
+  if (!e.cache.cache->ignored_reason().empty()) {
+    e.cache_note = "verification cache ignored (" + e.cache.cache->ignored_reason() + ")";
+  }
+}
+
+// Writes the successes this decision added. A state dir that cannot be created or written
+// costs the next decision one verification, never this one its verdict.
+void SaveCache(const CheckContext& ctx, Evaluation& e) {
+  if (!e.cache.cache || e.cache.added == 0) return;
+  const auto& access = ctx.verification_cache;
+  Status st = EnsureStateDir(access.state_dir, ctx.registrations.config_dir());
+  if (st.ok()) st = e.cache.cache->Save(access.state_dir);
+  if (!st.ok()) {
+    e.cache_note +=
+        (e.cache_note.empty() ? "" : "; ") + ("verification not cached: " + st.error().What());
+  }
+}
 
 class SignedBy : public Requirement {
  public:
@@ -68,9 +98,11 @@ class SignedBy : public Requirement {
     }
     if (candidates->empty()) return Unsigned(ctx, config_dir);
     Evaluation e;
+    OpenCache(ctx, e);
     for (const auto& c : *candidates) {
       for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
     }
+    SaveCache(ctx, e);
     return Conclude(e);
   }
 
@@ -103,12 +135,16 @@ class SignedBy : public Requirement {
            const std::vector<signature::PublicKey>& keys, Evaluation& e) const {
     std::string what = fmt::format("{} signature {} for {}", FormatName(r.format),
                                    signature::SignatureRecordId(r).substr(0, 12), Short(r.digest));
-    auto verified = signature::VerifySignatureRecord(r, keys);
+    // Only the public-key verification may come from the cache; the digest's chain down to
+    // the image and the identity below are checked at every decision.
+    size_t hits = e.cache.hits;
+    auto verified = signature::VerifyThroughCache(r, keys, e.cache);
     if (!verified.ok()) {
       e.attempts.push_back(what + ": not counted: " + NotByTheRulesKeys(ctx, r, verified.error()));
       return;
     }
     what += " by key " + verified->key_name;
+    if (e.cache.hits > hits) what += " (verified before: from the verification cache)";
     auto proof = signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest);
     if (!proof.ok()) {
       e.attempts.push_back(what + ": not counted: " + proof.error().What());
@@ -179,6 +215,7 @@ class SignedBy : public Requirement {
     if (e.attempts.size() > kMaxAttemptsShown) {
       tried += fmt::format("; and {} more", e.attempts.size() - kMaxAttemptsShown);
     }
+    if (!e.cache_note.empty()) tried += "; " + e.cache_note;
     std::string counted = fmt::format("{} of {} needed", e.counted_keys.size(), rule_.count);
     if (e.counted_keys.size() < rule_.count) {
       return Fail(kName, fmt::format("needs {}; {} counted: {}", Wanted(), counted, tried),
