@@ -1,6 +1,7 @@
 // Fuzz target: the signed policy's parsers (verifier/signedpolicy/): the statement
-// (policy.sig.json), the high-water mark (<state-dir>/policy-version), Go durations and RFC 3339
-// times (--expires, --grace, the statement's times). Input: a file's bytes.
+// (policy.sig.json), the high-water mark (<state-dir>/policy-version), the verification cache
+// (<state-dir>/policy-verified), Go durations and RFC 3339 times (--expires, --grace, the
+// statement's times). Input: a file's bytes.
 #include <cstdint>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "verifier/signedpolicy/policy_sign.h"
 #include "verifier/signedpolicy/policy_statement.h"
 #include "verifier/signedpolicy/rfc3339.h"
+#include "verifier/signedpolicy/verify_cache.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace verified::signedpolicy;
@@ -32,6 +34,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!again.ok() || again->version != m->version || again->policy_keys != m->policy_keys)
       __builtin_trap();
   }
+  auto v = ParseVerifyCache(in);
+  if (v.ok() && SerializeVerifyCache(*v) != in) __builtin_trap();  // one spelling only
   auto d = ParseGoDuration(in);
   if (d.ok() && in.size() > kMaxDurationText) __builtin_trap();
   auto t = ParseRfc3339(in);

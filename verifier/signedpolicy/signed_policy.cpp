@@ -3,14 +3,15 @@
 #include <algorithm>
 #include <vector>
 
+#include "verifier/core/base64.h"
 #include "verifier/core/json.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/fs/trusted_file.h"
 #include "verifier/signature/key_dir.h"
-#include "verifier/core/base64.h"
 #include "verifier/signedpolicy/covered_files.h"
 #include "verifier/signedpolicy/policy_mark.h"
 #include "verifier/signedpolicy/rfc3339.h"
+#include "verifier/signedpolicy/verify_cache.h"
 
 namespace verified::signedpolicy {
 namespace {
@@ -48,6 +49,23 @@ const PublicKey* FindSigner(const std::vector<PublicKey>& trusted, const SignedF
   if (f.signature.empty()) return nullptr;
   for (const auto& k : trusted) {
     if (signature::Verify(k, f.statement, f.signature).ok()) return &k;
+  }
+  return nullptr;
+}
+
+// The key the verification cache says verified these exact bytes, when it may still sign:
+// the record binds both digests and the key, so a hit proves what FindSigner would. Anything
+// else (no record, untrusted file, other bytes, a key no longer allowed) is a miss.
+const PublicKey* CachedSigner(const std::vector<PublicKey>& trusted, const SignedFiles& f,
+                              const VerifiedSignature& proof, const std::string& state_dir) {
+  if (f.signature.empty()) return nullptr;
+  auto cached = ReadVerifyCache(state_dir);
+  if (!cached.ok() || cached->statement != proof.statement ||
+      cached->signature != proof.signature) {
+    return nullptr;
+  }
+  for (const auto& k : trusted) {
+    if (KeyId(k) == cached->key) return &k;
   }
   return nullptr;
 }
@@ -205,11 +223,21 @@ SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
   if (*mark) c.accepted_version = (*mark)->version;
   std::vector<PublicKey> trusted = Anchored(*all, *mark);
   auto files = ReadSignedFiles(in.config_dir);
-  const PublicKey* signer = files.ok() ? FindSigner(trusted, *files) : nullptr;
+  VerifiedSignature proof;
+  const PublicKey* signer = nullptr;
+  if (files.ok()) {
+    proof = {Sha256Digest(files->statement), Sha256Digest(files->signature), ""};
+    signer = CachedSigner(trusted, *files, proof, in.state_dir);
+    c.cached = signer != nullptr;
+    if (signer == nullptr) signer = FindSigner(trusted, *files);
+  }
   // A concurrent `verifiedctl policy sign` replaces two files: one more read sees both new.
   if (files.ok() && signer == nullptr) {
     files = ReadSignedFiles(in.config_dir);
-    if (files.ok()) signer = FindSigner(trusted, *files);
+    if (files.ok()) {
+      proof = {Sha256Digest(files->statement), Sha256Digest(files->signature), ""};
+      signer = FindSigner(trusted, *files);
+    }
   }
   if (!files.ok()) {
     if (files.error().kind() == ErrorKind::kNotFound) {
@@ -241,6 +269,12 @@ SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
   if (!CheckStatement(c, in, *c.statement)) return c;
   if (in.raise_mark && c.statement->version > c.accepted_version) {
     RaiseMarkTo(c, in, *files, *all);
+  }
+  if (in.raise_mark && !c.cached) {
+    // Only the deciding paths write (the look-only commands never do); a failed write is a
+    // miss next time, nothing more.
+    proof.key = KeyId(*signer);
+    (void)WriteVerifyCache(in.state_dir, in.config_dir, proof);
   }
   return c;
 }

@@ -77,6 +77,9 @@ struct SignedPolicyCheck {
   std::optional<PolicyStatement> statement;  ///< when its signature verified and it parsed
   std::string signer;                        ///< the trusted key's name
   int64_t accepted_version = 0;              ///< the mark when checked (0: none)
+  /// The signature's verification was found in the state dir's cache (verify_cache.h)
+  /// instead of being computed; every other check ran.
+  bool cached = false;
 
   bool Accepted() const { return refusal == PolicyRefusal::kNone; }
   /// One line for logs and verifiedctl: "signed policy: not required (no policy keys)",
