@@ -144,10 +144,13 @@ class SignedBy : public Requirement {
       return;
     }
     what += " by key " + verified->key_name;
-    if (e.cache.hits > hits) what += " (verified before: from the verification cache)";
+    // Said after the outcome, so that "by key K for repository R: counted" reads the same
+    // whether the public-key operation ran or came from the cache.
+    const std::string cached =
+        e.cache.hits > hits ? " (verified before: from the verification cache)" : "";
     auto proof = signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest);
     if (!proof.ok()) {
-      e.attempts.push_back(what + ": not counted: " + proof.error().What());
+      e.attempts.push_back(what + ": not counted: " + proof.error().What() + cached);
       return;
     }
     std::string identity;
@@ -160,18 +163,19 @@ class SignedBy : public Requirement {
         if (!repos.count(verified->repository)) {
           e.attempts.push_back(fmt::format(
               "{}: not counted: it was signed for repository {}, and the image is stored as {} "
-              "(signed_identity repository)",
-              what, verified->repository, Join(repos)));
+              "(signed_identity repository){}",
+              what, verified->repository, Join(repos), cached));
           return;
         }
         identity = " for repository " + verified->repository;
       }
     }
     if (!e.counted_keys.insert(verified->key_name).second) {
-      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted");
+      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted" +
+                           cached);
       return;
     }
-    e.attempts.push_back(what + identity + ": counted");
+    e.attempts.push_back(what + identity + ": counted" + cached);
     if (e.proof.empty()) e.proof = *proof;
   }
 

@@ -96,7 +96,7 @@ TEST_F(SignedByCacheTest, SuccessIsRecordedByTheWriterAndHitOnTheSameInputs) {
   EXPECT_EQ(VerificationCache::Load(state.path()).size(), 1u);
   Finding second = Check({{"signed_by", "ci"}}, false);
   EXPECT_EQ(second.outcome, Outcome::kPass) << second.message;
-  EXPECT_NE(second.message.find("by key ci (verified before: " + std::string(kFromCache)),
+  EXPECT_NE(second.message.find(": counted (verified before: " + std::string(kFromCache)),
             std::string::npos)
       << second.message;
 }
