@@ -1,6 +1,7 @@
 #include "verifier/checks/signed_by.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "verifier/config/state_dir.h"
@@ -86,12 +87,31 @@ class SignedBy : public Requirement {
 
   Finding Check(const CheckContext& ctx) const override {
     const std::string& config_dir = ctx.registrations.config_dir();
-    std::vector<signature::PublicKey> keys;
+    signature::RuleKeys keys;
     for (const auto& name : rule_.keys) {
-      auto key = signature::LoadKey(config_dir, name);
-      if (!key.ok()) return Fail(kName, "trusted key " + name + ": " + key.error().What());
-      keys.push_back(std::move(key).value());
+      auto id = signature::LoadKeyFingerprint(signature::ImageKeyDirectory(config_dir), name);
+      if (!id.ok()) return Fail(kName, "trusted key " + name + ": " + id.error().What());
+      keys.ids.push_back(std::move(id).value());
     }
+    // Parsed only when a signature is not in the verification cache (cached_verification.h).
+    std::optional<std::vector<signature::PublicKey>> parsed;
+    std::string key_error;
+    keys.parsed = [&]() -> Result<const std::vector<signature::PublicKey>*> {
+      if (!parsed && key_error.empty()) {
+        std::vector<signature::PublicKey> out;
+        for (const auto& name : rule_.keys) {
+          auto key = signature::LoadKey(config_dir, name);
+          if (!key.ok()) {
+            key_error = "trusted key " + name + ": " + key.error().What();
+            break;
+          }
+          out.push_back(std::move(key).value());
+        }
+        if (key_error.empty()) parsed = std::move(out);
+      }
+      if (!key_error.empty()) return MakeError(ErrorKind::kParse, "{}", key_error);
+      return &*parsed;
+    };
     auto candidates = signature::CollectSignatures(config_dir, ctx.image);
     if (!candidates.ok()) {
       return Fail(kName, "the signature store cannot be read: " + candidates.error().What());
@@ -103,6 +123,7 @@ class SignedBy : public Requirement {
       for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
     }
     SaveCache(ctx, e);
+    if (!key_error.empty()) return Fail(kName, key_error);
     return Conclude(e);
   }
 
@@ -132,7 +153,7 @@ class SignedBy : public Requirement {
   // One signature: verified with the rule's keys only, its digest proven down to the image,
   // its identity checked; the outcome recorded as a sentence.
   void Try(const CheckContext& ctx, const SignatureCandidate& c, const SignatureRecord& r,
-           const std::vector<signature::PublicKey>& keys, Evaluation& e) const {
+           const signature::RuleKeys& keys, Evaluation& e) const {
     std::string what = fmt::format("{} signature {} for {}", FormatName(r.format),
                                    signature::SignatureRecordId(r).substr(0, 12), Short(r.digest));
     // Only the public-key verification may come from the cache; the digest's chain down to

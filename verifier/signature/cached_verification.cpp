@@ -5,10 +5,10 @@
 namespace verified::signature {
 namespace {
 
-VerificationKey KeyFor(const SignatureRecord& record, const std::vector<PublicKey>& keys,
+VerificationKey KeyFor(const SignatureRecord& record, const std::vector<KeyFingerprint>& keys,
                        const std::string& policy_digest) {
   VerificationKey k{SignatureRecordId(record), record.digest, {}, policy_digest};
-  for (const auto& key : keys) k.key_fingerprints.push_back(key.fingerprint());
+  for (const auto& key : keys) k.key_fingerprints.push_back(key.fingerprint);
   return k;
 }
 
@@ -16,11 +16,11 @@ VerificationKey KeyFor(const SignatureRecord& record, const std::vector<PublicKe
 // ones whose hash (the record id) names the entry, so parsing them again yields the claims
 // that were verified; a bundle names no repository.
 std::optional<VerifiedSignature> ClaimsOnHit(const SignatureRecord& record,
-                                             const std::vector<PublicKey>& keys,
+                                             const std::vector<KeyFingerprint>& keys,
                                              const std::string& fingerprint) {
   VerifiedSignature out;
   for (const auto& key : keys) {
-    if (key.fingerprint() == fingerprint) out.key_name = key.name();
+    if (key.fingerprint == fingerprint) out.key_name = key.name;
   }
   if (out.key_name.empty()) return std::nullopt;
   out.key_fingerprint = fingerprint;
@@ -35,19 +35,22 @@ std::optional<VerifiedSignature> ClaimsOnHit(const SignatureRecord& record,
 
 }  // namespace
 
-Result<VerifiedSignature> VerifyThroughCache(const SignatureRecord& record,
-                                             const std::vector<PublicKey>& keys,
+Result<VerifiedSignature> VerifyThroughCache(const SignatureRecord& record, const RuleKeys& keys,
                                              CacheSession& session) {
-  if (!session.cache) return VerifySignatureRecord(record, keys);
-  VerificationKey key = KeyFor(record, keys, session.policy_digest);
-  if (auto fp = session.cache->Find(key)) {
-    if (auto claims = ClaimsOnHit(record, keys, *fp)) {
-      ++session.hits;
-      return *claims;
+  std::optional<VerificationKey> key;
+  if (session.cache) {
+    key = KeyFor(record, keys.ids, session.policy_digest);
+    if (auto fp = session.cache->Find(*key)) {
+      if (auto claims = ClaimsOnHit(record, keys.ids, *fp)) {
+        ++session.hits;
+        return *claims;
+      }
     }
   }
-  auto verified = VerifySignatureRecord(record, keys);
-  if (verified.ok() && session.record && session.cache->Add(key, verified->key_fingerprint).ok()) {
+  VERIFIED_ASSIGN_OR_RETURN(const std::vector<PublicKey>* parsed, keys.parsed());
+  auto verified = VerifySignatureRecord(record, *parsed);
+  if (key && verified.ok() && session.record &&
+      session.cache->Add(*key, verified->key_fingerprint).ok()) {
     ++session.added;
   }
   return verified;

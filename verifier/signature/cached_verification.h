@@ -12,11 +12,13 @@
 // bytes, never taken from the cache file.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/signature/key_der.h"
 #include "verifier/signature/public_key.h"
 #include "verifier/signature/signature_record.h"
 #include "verifier/signature/verification_cache.h"
@@ -33,14 +35,23 @@ struct CacheSession {
   size_t added = 0;           ///< new successes added (Save writes them)
 };
 
-/// Verifies `record` with `keys` as VerifySignatureRecord does, first looking it up in
-/// session.cache (a hit counts in session.hits and returns the key that verified it, with the
-/// claims parsed from the record's bytes); on a miss verifies it fully and, when
-/// session.record, adds the success. Failures are returned as VerifySignatureRecord's and are
-/// never added. Never fails because of the cache: an entry whose claims cannot be parsed again
-/// is treated as a miss.
-Result<VerifiedSignature> VerifyThroughCache(const SignatureRecord& record,
-                                             const std::vector<PublicKey>& keys,
+/// The rule's keys as a decision needs them: by fingerprint for cache lookups, parsed only
+/// when a verification has to run (parsing costs OpenSSL's set-up, ~0.5 ms per process).
+struct RuleKeys {
+  std::vector<KeyFingerprint> ids;  ///< the rule's keys, by fingerprint (LoadKeyFingerprint)
+  /// The keys parsed (the caller parses once and memoises): an error fails the verification.
+  std::function<Result<const std::vector<PublicKey>*>()> parsed;
+};
+
+/// Verifies `record` with the rule's keys as VerifySignatureRecord does, first looking it up
+/// in session.cache by the keys' fingerprints (a hit counts in session.hits and returns the
+/// key that verified it, with the claims parsed from the record's bytes; no key is parsed); on
+/// a miss parses the keys, verifies fully and, when session.record, adds the success. Failures
+/// (a key that does not parse included) are returned and never added. Never fails because of
+/// the cache: an entry whose claims cannot be parsed again is treated as a miss. A hit needs
+/// no parse because the entry's name binds the exact DER of every key (its fingerprint), and
+/// those bytes parsed when the entry was added.
+Result<VerifiedSignature> VerifyThroughCache(const SignatureRecord& record, const RuleKeys& keys,
                                              CacheSession& session);
 
 }  // namespace verified::signature

@@ -29,6 +29,11 @@ struct KeyFingerprint {
   std::string fingerprint;  ///< KeyFileFingerprint of its bytes
 };
 
+/// Key `name` of `keys` as LoadKey finds it (the same name, trust and size checks), named by
+/// fingerprint without being parsed. Same restriction as ListKeyFingerprints; implemented in
+/// key_dir.cpp.
+Result<KeyFingerprint> LoadKeyFingerprint(const KeyDirectory& keys, std::string_view name);
+
 /// Every key of `keys` as ListKeys finds them (the same names, order, trust checks and limits),
 /// named by fingerprint without being parsed: KeyFileDer's errors where ListKeys would give
 /// PublicKey::Parse's. Only for callers that verify nothing with the keys and compare

@@ -3,9 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
-#include <utility>
 
 #include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
@@ -27,39 +24,6 @@ bool ValidName(std::string_view name) {
 
 std::string KeyPath(const KeyDirectory& keys, std::string_view name) {
   return keys.dir + "/" + std::string(name) + std::string(kSuffix);
-}
-
-// A create decision loads each key a signed_by rule names twice in one process: when the policy
-// loads (CheckPolicyKeys: a rule naming a key the host lacks is a policy error) and when the
-// rule runs. Parsing is the expensive half (OpenSSL's EC group and public-key check, ~35 us
-// for P-256 here); reading is not. So the file is read and trust-checked at every load, and
-// only the parse of byte-identical contents is reused: parsing is a pure function of the bytes
-// and the name, and nothing here outlives the process.
-class ParsedKeys {
- public:
-  Result<PublicKey> Parse(const std::string& path, std::string text, std::string_view name) {
-    std::string id = path + '\0' + std::string(name);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      auto it = keys_.find(id);
-      if (it != keys_.end() && it->second.first == text) return it->second.second;
-    }
-    VERIFIED_ASSIGN_OR_RETURN(PublicKey key, PublicKey::Parse(text, name));
-    std::lock_guard<std::mutex> lock(mu_);
-    if (keys_.size() >= kMaxParsed) keys_.clear();  // a bound, not a policy: a miss re-parses
-    keys_.insert_or_assign(std::move(id), std::make_pair(std::move(text), key));
-    return key;
-  }
-
- private:
-  static constexpr size_t kMaxParsed = 64;
-  std::mutex mu_;
-  std::map<std::string, std::pair<std::string, PublicKey>> keys_;
-};
-
-ParsedKeys& Parsed() {
-  static ParsedKeys* parsed = new ParsedKeys();  // never destroyed: no exit-time order issue
-  return *parsed;
 }
 
 }  // namespace
@@ -88,10 +52,10 @@ Status CheckKeyName(std::string_view name) {
 Result<PublicKey> LoadKey(const KeyDirectory& keys, std::string_view name) {
   VERIFIED_RETURN_IF_ERROR(CheckKeyName(name));
   VERIFIED_RETURN_IF_ERROR_WRAP(CheckTrustedPath(keys.dir), "key {}", name);
-  std::string path = KeyPath(keys, name);
-  VERIFIED_ASSIGN_OR_WRAP(std::string text, ReadTrustedFile(path, kMaxPublicKeyFileBytes), "key {}",
+  VERIFIED_ASSIGN_OR_WRAP(std::string text,
+                          ReadTrustedFile(KeyPath(keys, name), kMaxPublicKeyFileBytes), "key {}",
                           name);
-  return Parsed().Parse(path, std::move(text), name);
+  return PublicKey::Parse(text, name);
 }
 
 Result<PublicKey> LoadKey(const std::string& config_dir, std::string_view name) {
@@ -136,15 +100,22 @@ Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys) {
   return out;
 }
 
+Result<KeyFingerprint> LoadKeyFingerprint(const KeyDirectory& keys, std::string_view name) {
+  VERIFIED_RETURN_IF_ERROR(CheckKeyName(name));
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckTrustedPath(keys.dir), "key {}", name);
+  VERIFIED_ASSIGN_OR_WRAP(std::string text,
+                          ReadTrustedFile(KeyPath(keys, name), kMaxPublicKeyFileBytes), "key {}",
+                          name);
+  VERIFIED_ASSIGN_OR_RETURN(std::string fingerprint, KeyFileFingerprint(text, name));
+  return KeyFingerprint{std::string(name), std::move(fingerprint)};
+}
+
 Result<std::vector<KeyFingerprint>> ListKeyFingerprints(const KeyDirectory& keys) {
   std::vector<KeyFingerprint> out;
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names, KeyNames(keys));
   for (const auto& name : names) {
-    VERIFIED_ASSIGN_OR_WRAP(std::string text,
-                            ReadTrustedFile(KeyPath(keys, name), kMaxPublicKeyFileBytes), "key {}",
-                            name);
-    VERIFIED_ASSIGN_OR_RETURN(std::string fingerprint, KeyFileFingerprint(text, name));
-    out.push_back(KeyFingerprint{name, std::move(fingerprint)});
+    VERIFIED_ASSIGN_OR_RETURN(KeyFingerprint k, LoadKeyFingerprint(keys, name));
+    out.push_back(std::move(k));
   }
   return out;
 }

@@ -134,5 +134,21 @@ TEST_F(SignedByCacheTest, UnwritableStateDirIsSaidNeverAFailure) {
   EXPECT_NE(r.message.find("verification not cached"), std::string::npos) << r.message;
 }
 
+// Keys are parsed only on a miss: a hit is answered by fingerprint, and a key file that is no
+// accepted key (another DER in a PEM wrapper) misses by its fingerprint and fails the rule when
+// parsed, naming the key; never a pass.
+TEST_F(SignedByCacheTest, KeysAreParsedOnlyOnAMissAndABrokenKeyFailsTheRule) {
+  Sign("ci");
+  ASSERT_EQ(Check({{"signed_by", "ci"}}, true).outcome, Outcome::kPass);
+  Finding hit = Check({{"signed_by", "ci"}}, false);
+  ASSERT_EQ(hit.outcome, Outcome::kPass) << hit.message;
+  EXPECT_NE(hit.message.find(kFromCache), std::string::npos);
+  testing::WriteFile(f.config_dir() + "/keys/ci.pub",
+                     "-----BEGIN PUBLIC KEY-----\nMAMCAQA=\n-----END PUBLIC KEY-----\n");
+  Finding broken = Check({{"signed_by", "ci"}}, true);
+  EXPECT_EQ(broken.outcome, Outcome::kFail) << broken.message;
+  EXPECT_NE(broken.message.find("trusted key ci: "), std::string::npos) << broken.message;
+}
+
 }  // namespace
 }  // namespace verified
