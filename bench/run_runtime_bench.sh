@@ -5,7 +5,8 @@
 #     interleaved;
 #   - create decision time with 1, 1,000 and 10,000 registered images;
 #   - the same decision (1 registered image) with the rule also requiring signed_by, the image
-#     signed and its manifest imported, alone and with 10,000 signatures for other digests.
+#     signed and its manifest imported, alone and with 10,000 signatures for other digests,
+#     each with no verification cache and with a warm one (a private state dir).
 # Usage: bench/run_runtime_bench.sh [BUILD_DIR] [N]
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -73,6 +74,7 @@ e2e_extra_cleanup() { umount "$merged" 2>/dev/null; rm -rf /dev/shm/vfy-bench.* 
 # runc's state lives on tmpfs in production (/run/runc, /run/containerd/runc); this VM's /run
 # is on disk, so use /dev/shm for both sides.
 runc_root=$(mktemp -d /dev/shm/vfy-bench-runc.XXXXXX)
+state_root=$(mktemp -d /dev/shm/vfy-bench-runc.XXXXXX)  # the decisions' verification caches
 "$BUILD/bench/runtime_bench" --runc "$(command -v runc)" --verified "$VERIFIED_RUNTIME" \
-  --bundle "$bundle" --id "$cid" --root "$runc_root" --config-dir "$CFG" -n "$N" \
+  --bundle "$bundle" --id "$cid" --root "$runc_root" --config-dir "$CFG" --state-dir "$state_root" -n "$N" \
   "${series[@]}" || fail "benchmark failed"

@@ -4,10 +4,13 @@
 // bundle, and config dirs with 1, 1,000 and 10,000 registered images.
 //
 //   runtime_bench --runc PATH --verified PATH --bundle DIR --id CID --root DIR
-//                 --config-dir DIR [--decision-config-dir DIR]... [-n N]
+//                 --config-dir DIR --state-dir DIR [--decision-config-dir DIR]... [-n N]
+// A signed config dir is timed twice: with no usable verification cache and with a warm one.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "bench/bench_util.h"
 #include "verifier/decision/decide.h"
@@ -23,6 +26,7 @@ using verified::bench::TimeCommandUs;
 struct Options {
   std::string runc, verified, bundle, id, root, config_dir;
   std::vector<std::string> decision_dirs;
+  std::string state_dir;  // private: the decisions' verification caches
   int n = 100;
   int decisions = 300;
 };
@@ -86,8 +90,32 @@ int RunPassthrough(const Options& o) {
   return 0;
 }
 
+// Median and p90 of o.decisions create decisions of `req`; nullopt (after saying why) when one
+// is refused.
+std::optional<std::pair<double, double>> TimeDecisions(const Options& o,
+                                                       const verified::CreateRequest& req) {
+  std::vector<double> us;
+  for (int i = 0; i < o.decisions; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    auto d = verified::Decide(req);
+    auto end = std::chrono::steady_clock::now();
+    if (!d.verdict.Allowed()) {
+      fprintf(stderr, "decision refused: %s\n", d.verdict.reason.c_str());
+      return std::nullopt;
+    }
+    us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+  }
+  return std::make_pair(Median(us), Percentile(us, 90));
+}
+
 int RunDecisions(const Options& o) {
   printf("create decision time (in process, Decide), %d decisions each\n", o.decisions);
+  // Uncached: a state dir below a regular file can be neither read nor created, so every
+  // decision verifies (and says the verification was not cached). Cached: a private state dir
+  // the first (untimed) decision fills.
+  std::string no_state = o.state_dir + "/not-a-dir";
+  if (FILE* f = fopen(no_state.c_str(), "w"); f != nullptr) fclose(f);
+  int index = 0;
   for (const auto& dir : o.decision_dirs) {
     verified::RegistrationStore regs(dir);
     auto all = regs.List();
@@ -96,23 +124,29 @@ int RunDecisions(const Options& o) {
     req.container_id = o.id;
     req.bundle_dir = o.bundle;
     req.config_dir = dir;
-    std::vector<double> us;
-    for (int i = 0; i < o.decisions; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      auto d = verified::Decide(req);
-      auto end = std::chrono::steady_clock::now();
-      if (!d.verdict.Allowed()) {
-        fprintf(stderr, "decision refused: %s\n", d.verdict.reason.c_str());
-        return 1;
-      }
-      us.push_back(std::chrono::duration<double, std::micro>(end - start).count());
-    }
     // A dir with signatures is the signed series: its policy requires signed_by (and
     // registered, as the unsigned ones), so the difference is the signature check.
     auto signed_digests = verified::signature::ListSignedDigests(dir);
     size_t sigs = signed_digests.ok() ? signed_digests->size() : 0;
-    printf("  %6zu registered images, %5zu signed digests%s   median %7.0f us   p90 %7.0f us\n",
-           count, sigs, sigs > 0 ? " (signed_by)" : "            ", Median(us), Percentile(us, 90));
+    std::vector<std::pair<std::string, std::string>> runs;  // (label, state dir)
+    if (sigs == 0) {
+      runs.emplace_back("                     ", no_state + "/state");
+    } else {
+      runs.emplace_back(" (signed_by, uncached)", no_state + "/state");
+      std::string cached = o.state_dir + "/cached-" + std::to_string(index++);
+      req.state_dir = cached;
+      Options once = o;
+      once.decisions = 1;
+      if (!TimeDecisions(once, req)) return 1;
+      runs.emplace_back(" (signed_by, cached)  ", cached);
+    }
+    for (const auto& [label, state] : runs) {
+      req.state_dir = state;
+      auto t = TimeDecisions(o, req);
+      if (!t) return 1;
+      printf("  %6zu registered images, %5zu signed digests%s   median %7.0f us   p90 %7.0f us\n",
+             count, sigs, label.c_str(), t->first, t->second);
+    }
   }
   return 0;
 }
@@ -129,6 +163,7 @@ int main(int argc, char** argv) {
   app.add_option("--root", o.root)->required();
   app.add_option("--config-dir", o.config_dir)->required();
   app.add_option("--decision-config-dir", o.decision_dirs);
+  app.add_option("--state-dir", o.state_dir)->required();
   app.add_option("-n", o.n);
   app.add_option("--decisions", o.decisions);
   CLI11_PARSE(app, argc, argv);

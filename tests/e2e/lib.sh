@@ -107,6 +107,9 @@ e2e_init() {
   # The host-wide seal index (docs/sealed.md), private to this run; engines started by the
   # test inherit it (Podman's conmon does not: podman_lib.sh passes it as a runtime flag).
   export VERIFIED_SEAL_DIR="$E2E_DIR/seals"
+  # The state dir (signed-policy mark, signature verification cache), private to this run as
+  # well: the runtime writes the verification cache there at each signed create.
+  export VERIFIED_STATE_DIR="$E2E_DIR/state"
   trap e2e_cleanup EXIT
   trap 'exit 130' INT TERM
 }

@@ -18,7 +18,8 @@ pm() {
     --cgroup-manager=cgroupfs --events-backend=file "$@"
 }
 PM_BUILD_FLAGS=()  # extra `podman build` flags (e.g. ULIMITS for RUN steps)
-VFLAGS=(--runtime-flag "config-dir=$CFG" --runtime-flag "seal-dir=$VERIFIED_SEAL_DIR")
+VFLAGS=(--runtime-flag "config-dir=$CFG" --runtime-flag "seal-dir=$VERIFIED_SEAL_DIR"
+  --runtime-flag "state-dir=$VERIFIED_STATE_DIR")
 # pm_verified SUBCOMMAND ARGS...: podman with our runtime.
 pm_verified() { pm --runtime "$VERIFIED_RUNTIME" "${VFLAGS[@]}" "$@"; }
 pvctl() { vctl "$@" --engine podman --root "$PR/root" --runroot "$PR/runroot"; }

@@ -97,18 +97,48 @@ expect_contains "$LAST_OUT" "signed policy version 2"
 run_ok v2
 [[ $(mark_version) == 2 ]] && pass "mark at version 2" || fail "mark: $(mark_version)"
 
-e2e_log "an image registered after signing is an unsigned edit"
+e2e_log "an image registered after signing is an unsigned edit, refused when its registration is read"
 e2e_build_image other/x:1 'LABEL other=1'
 expect_ok vctl register other/x:1
 expect_contains "$LAST_OUT" "until the result is signed"
-run_refused registered "signed policy: unsigned edit: images/by-chain/" \
-  "was added (and 1 more difference) since version 2 was signed"
+# The policy allows other/* if registered: the unsigned registration must not admit it.
+expect_fail "${RUN[@]}" -e CANARY_NAME=registered other/x:1 sh -c "$CANARY"
+expect_contains "$LAST_OUT" "OCI runtime create failed: verified: refused image other/x:1"
+expect_contains "$LAST_OUT" "signed policy: unsigned edit: images/by-"
+expect_contains "$LAST_OUT" "was added since version 2 was signed"
+expect_no_file "$E2E_DIR/canary/registered"
+# A create reads only its own image's registration files (no listing of images/ per create):
+# app:1's files are as signed, so it still runs.
+run_ok unrelated-registration
 
 e2e_log "version 3 covers the registration"
 expect_ok svctl policy sign --key "$K/ops.key" --expires 2030-01-01T00:00:00Z
 run_ok v3
 [[ $(mark_version) == 3 ]] && pass "mark at version 3" || fail "mark: $(mark_version)"
 snapshot "$E2E_DIR/v3"
+
+e2e_log "a registration edited after a cached accept is refused when read"
+# The accepted statement is cached in the state dir (statement_cache.h) by a create that finds
+# policy.sig.json older than the racy window; the next create is a hit.
+sleep 0.2
+run_ok v3-cache-fill
+run_ok v3-cached
+grep -q '"version":3' "$STATE/policy-statement" 2> /dev/null \
+  && pass "the state dir caches the verified statement of version 3" \
+  || fail "no statement cache for version 3: $(head -c 300 "$STATE/policy-statement" 2>&1)"
+[[ $(stat -c '%a %u' "$STATE/policy-statement") == "600 0" ]] \
+  && pass "statement cache root-owned, 0600" || fail "cache mode: $(stat -c '%a %u' "$STATE/policy-statement")"
+app_reg="$CFG/images/by-name/$(printf %s docker.io/library/app:1 | sha256sum | cut -d' ' -f1).json"
+[[ -f $app_reg ]] || fail "no registration file $app_reg"
+cp -a "$app_reg" "$E2E_DIR/app-reg.json"
+jq '.registered_by = "someone else"' "$E2E_DIR/app-reg.json" > "$app_reg"
+expect_fail "${RUN[@]}" -e CANARY_NAME=reg-edited app:1 sh -c "$CANARY"
+expect_contains "$LAST_OUT" "OCI runtime create failed: verified: refused image app:1"
+expect_contains "$LAST_OUT" "signed policy: unsigned edit: images/by-name/"
+expect_contains "$LAST_OUT" "changed since version 3 was signed"
+expect_no_file "$E2E_DIR/canary/reg-edited"
+cp -a "$E2E_DIR/app-reg.json" "$app_reg"
+run_ok reg-restored
 
 e2e_log "rollback: version 1 put back whole (validly signed, not expired) is refused"
 put_back "$E2E_DIR/v1"

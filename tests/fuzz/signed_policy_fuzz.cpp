@@ -1,6 +1,8 @@
 // Fuzz target: the signed policy's parsers (verifier/signedpolicy/): the statement
-// (policy.sig.json), the high-water mark (<state-dir>/policy-version), Go durations and RFC 3339
-// times (--expires, --grace, the statement's times). Input: a file's bytes.
+// (policy.sig.json), the high-water mark (<state-dir>/policy-version), the verification cache
+// (<state-dir>/policy-verified), the statement cache's head and records
+// (<state-dir>/policy-statement), Go durations and RFC 3339 times (--expires, --grace, the
+// statement's times). Input: a file's bytes.
 #include <cstdint>
 #include <string>
 
@@ -9,6 +11,8 @@
 #include "verifier/signedpolicy/policy_sign.h"
 #include "verifier/signedpolicy/policy_statement.h"
 #include "verifier/signedpolicy/rfc3339.h"
+#include "verifier/signedpolicy/statement_cache.h"
+#include "verifier/signedpolicy/verify_cache.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace verified::signedpolicy;
@@ -31,6 +35,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto again = ParseMark(SerializeMark(*m));
     if (!again.ok() || again->version != m->version || again->policy_keys != m->policy_keys)
       __builtin_trap();
+  }
+  auto v = ParseVerifyCache(in);
+  if (v.ok() && SerializeVerifyCache(*v) != in) __builtin_trap();  // one spelling only
+  for (uint64_t size : {uint64_t{in.size()}, uint64_t{in.size()} + kStatementCacheRecordBytes}) {
+    auto head = ParseStatementCacheHead(in, size);
+    if (head.ok()) {
+      if (head->second > in.size() || !head->first.files.count("policy.json") ||
+          head->first.registrations > kMaxStatementFiles)
+        __builtin_trap();
+      for (const auto& [path, digest] : head->first.files) {
+        if (!IsCoveredPath(path) || path.rfind("images/", 0) == 0) __builtin_trap();
+      }
+    }
+  }
+  for (size_t at = 0; at + kStatementCacheRecordBytes <= in.size() && at < 4096;
+       at += kStatementCacheRecordBytes) {
+    auto r = ParseStatementCacheRecord(std::string_view(in).substr(at, kStatementCacheRecordBytes));
+    if (r && (r->key.size() != 64 || r->digest.size() != 71)) __builtin_trap();
   }
   auto d = ParseGoDuration(in);
   if (d.ok() && in.size() > kMaxDurationText) __builtin_trap();

@@ -33,6 +33,16 @@ struct Finding {
   std::string actual;    ///< digest or value found
 };
 
+/// Where a decision may cache successful signature verifications (signed_by; verifier/signature/
+/// cached_verification.h). A cache that cannot be read or written is a miss, said in the finding.
+struct VerificationCacheAccess {
+  std::string state_dir;  ///< the state dir holding the cache file; "" = no cache
+  /// True for the create decision (the runtime, the hook): new successes are written to the
+  /// state dir (created 0700 if missing). False for readers (explain, check, audit), which
+  /// need no write access.
+  bool write = false;
+};
+
 /// What a requirement may look at.
 struct CheckContext {
   const ResolvedImage& image;
@@ -46,6 +56,9 @@ struct CheckContext {
   /// The OCI spec of the container, nullptr when checking an image on its own.
   const Spec* spec = nullptr;
   const RegistrationStore& registrations;
+  /// Policy::digest of the policy being evaluated ("" when unknown: no cache is then used).
+  std::string policy_digest = "";
+  VerificationCacheAccess verification_cache = {};
 };
 
 /// A condition on an image or container.

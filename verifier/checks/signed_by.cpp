@@ -1,9 +1,12 @@
 #include "verifier/checks/signed_by.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
+#include "verifier/config/state_dir.h"
 #include "verifier/image/reference.h"
+#include "verifier/signature/cached_verification.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/signature_candidates.h"
 #include "verifier/signature/signature_chain.h"
@@ -45,7 +48,35 @@ struct Evaluation {
   std::vector<std::string> attempts;  // one sentence per signature tried
   std::string proof;                  // the chain of the first counted signature
   bool bundle_by_pattern = false;     // a counted bundle relies on the rule's pattern
+  signature::CacheSession cache;
+  std::string cache_note;  // what became of the verification cache, "" when none is used
 };
+
+// Loads the verification cache a decision may use. A cache that cannot be read is empty (a
+// miss for every signature), said in the note; readers never need write access.
+void OpenCache(const CheckContext& ctx, Evaluation& e) {
+  const auto& access = ctx.verification_cache;
+  if (access.state_dir.empty() || ctx.policy_digest.empty()) return;
+  e.cache.cache = signature::VerificationCache::Load(access.state_dir);
+  e.cache.policy_digest = ctx.policy_digest;
+  e.cache.record = access.write;
+  if (!e.cache.cache->ignored_reason().empty()) {
+    e.cache_note = "verification cache ignored (" + e.cache.cache->ignored_reason() + ")";
+  }
+}
+
+// Writes the successes this decision added. A state dir that cannot be created or written
+// costs the next decision one verification, never this one its verdict.
+void SaveCache(const CheckContext& ctx, Evaluation& e) {
+  if (!e.cache.cache || e.cache.added == 0) return;
+  const auto& access = ctx.verification_cache;
+  Status st = EnsureStateDir(access.state_dir, ctx.registrations.config_dir());
+  if (st.ok()) st = e.cache.cache->Save(access.state_dir);
+  if (!st.ok()) {
+    e.cache_note +=
+        (e.cache_note.empty() ? "" : "; ") + ("verification not cached: " + st.error().What());
+  }
+}
 
 class SignedBy : public Requirement {
  public:
@@ -56,21 +87,43 @@ class SignedBy : public Requirement {
 
   Finding Check(const CheckContext& ctx) const override {
     const std::string& config_dir = ctx.registrations.config_dir();
-    std::vector<signature::PublicKey> keys;
+    signature::RuleKeys keys;
     for (const auto& name : rule_.keys) {
-      auto key = signature::LoadKey(config_dir, name);
-      if (!key.ok()) return Fail(kName, "trusted key " + name + ": " + key.error().What());
-      keys.push_back(std::move(key).value());
+      auto id = signature::LoadKeyFingerprint(signature::ImageKeyDirectory(config_dir), name);
+      if (!id.ok()) return Fail(kName, "trusted key " + name + ": " + id.error().What());
+      keys.ids.push_back(std::move(id).value());
     }
+    // Parsed only when a signature is not in the verification cache (cached_verification.h).
+    std::optional<std::vector<signature::PublicKey>> parsed;
+    std::string key_error;
+    keys.parsed = [&]() -> Result<const std::vector<signature::PublicKey>*> {
+      if (!parsed && key_error.empty()) {
+        std::vector<signature::PublicKey> out;
+        for (const auto& name : rule_.keys) {
+          auto key = signature::LoadKey(config_dir, name);
+          if (!key.ok()) {
+            key_error = "trusted key " + name + ": " + key.error().What();
+            break;
+          }
+          out.push_back(std::move(key).value());
+        }
+        if (key_error.empty()) parsed = std::move(out);
+      }
+      if (!key_error.empty()) return MakeError(ErrorKind::kParse, "{}", key_error);
+      return &*parsed;
+    };
     auto candidates = signature::CollectSignatures(config_dir, ctx.image);
     if (!candidates.ok()) {
       return Fail(kName, "the signature store cannot be read: " + candidates.error().What());
     }
     if (candidates->empty()) return Unsigned(ctx, config_dir);
     Evaluation e;
+    OpenCache(ctx, e);
     for (const auto& c : *candidates) {
       for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
     }
+    SaveCache(ctx, e);
+    if (!key_error.empty()) return Fail(kName, key_error);
     return Conclude(e);
   }
 
@@ -100,18 +153,25 @@ class SignedBy : public Requirement {
   // One signature: verified with the rule's keys only, its digest proven down to the image,
   // its identity checked; the outcome recorded as a sentence.
   void Try(const CheckContext& ctx, const SignatureCandidate& c, const SignatureRecord& r,
-           const std::vector<signature::PublicKey>& keys, Evaluation& e) const {
+           const signature::RuleKeys& keys, Evaluation& e) const {
     std::string what = fmt::format("{} signature {} for {}", FormatName(r.format),
                                    signature::SignatureRecordId(r).substr(0, 12), Short(r.digest));
-    auto verified = signature::VerifySignatureRecord(r, keys);
+    // Only the public-key verification may come from the cache; the digest's chain down to
+    // the image and the identity below are checked at every decision.
+    size_t hits = e.cache.hits;
+    auto verified = signature::VerifyThroughCache(r, keys, e.cache);
     if (!verified.ok()) {
       e.attempts.push_back(what + ": not counted: " + NotByTheRulesKeys(ctx, r, verified.error()));
       return;
     }
     what += " by key " + verified->key_name;
+    // Said after the outcome, so that "by key K for repository R: counted" reads the same
+    // whether the public-key operation ran or came from the cache.
+    const std::string cached =
+        e.cache.hits > hits ? " (verified before: from the verification cache)" : "";
     auto proof = signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest);
     if (!proof.ok()) {
-      e.attempts.push_back(what + ": not counted: " + proof.error().What());
+      e.attempts.push_back(what + ": not counted: " + proof.error().What() + cached);
       return;
     }
     std::string identity;
@@ -124,18 +184,19 @@ class SignedBy : public Requirement {
         if (!repos.count(verified->repository)) {
           e.attempts.push_back(fmt::format(
               "{}: not counted: it was signed for repository {}, and the image is stored as {} "
-              "(signed_identity repository)",
-              what, verified->repository, Join(repos)));
+              "(signed_identity repository){}",
+              what, verified->repository, Join(repos), cached));
           return;
         }
         identity = " for repository " + verified->repository;
       }
     }
     if (!e.counted_keys.insert(verified->key_name).second) {
-      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted");
+      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted" +
+                           cached);
       return;
     }
-    e.attempts.push_back(what + identity + ": counted");
+    e.attempts.push_back(what + identity + ": counted" + cached);
     if (e.proof.empty()) e.proof = *proof;
   }
 
@@ -179,6 +240,7 @@ class SignedBy : public Requirement {
     if (e.attempts.size() > kMaxAttemptsShown) {
       tried += fmt::format("; and {} more", e.attempts.size() - kMaxAttemptsShown);
     }
+    if (!e.cache_note.empty()) tried += "; " + e.cache_note;
     std::string counted = fmt::format("{} of {} needed", e.counted_keys.size(), rule_.count);
     if (e.counted_keys.size() < rule_.count) {
       return Fail(kName, fmt::format("needs {}; {} counted: {}", Wanted(), counted, tried),

@@ -128,10 +128,15 @@ std::string ChecksDetail(const Verdict& v) {
   return v.rule + ": " + ActionName(v.decision) + (v.mode == Mode::kAudit ? " (audit mode)" : "");
 }
 
+std::string StateDirOrDefault(const std::string& state_dir) {
+  return state_dir.empty() ? kDefaultStateDir : state_dir;
+}
+
 // Steps "store" and "checks".
 void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContext& ctx,
                         const Stores& stores, const std::string& config_dir,
-                        const std::string& image_typed, const SignedRegistrations& signed_regs) {
+                        const std::string& image_typed, const SignedRegistrations& signed_regs,
+                        const VerificationCacheAccess& cache) {
   auto t = Clock::now();
   auto image = ResolveImage(ctx, stores);
   if (!image.ok()) {
@@ -145,7 +150,7 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   d.image = std::move(image).value();
   t = Clock::now();
   RegistrationStore regs(config_dir, signed_regs);
-  d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs);
+  d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs, cache);
   Record(d, kChecksStep, t, ChecksDetail(d.verdict));
 }
 
@@ -169,7 +174,10 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
   if (!mounts.ok()) return fail(kMountStep, t, mounts.error());
   Record(d, kMountStep, t, MountDetail(*mounts, d.rootfs));
   ContainerContext ctx{req.container_id, req.bundle_dir, d.spec.get(), d.rootfs, &*mounts};
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs);
+  // The create decision records new successful verifications; a hit skips the public-key
+  // operation only (the chain below the signature is proven again, checks/signed_by.cpp).
+  VerificationCacheAccess cache{StateDirOrDefault(req.state_dir), true};
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs, cache);
 }
 
 // Step "spec" for an existing container: its bundle when there is one, else the engine's
@@ -227,11 +235,12 @@ void ExistingSteps(Decision& d, const Policy& policy, const ExistingContainer& c
     return;
   }
   ContainerContext ctx{c.container_id, c.bundle_dir, d.spec.get(), d.rootfs, mounts};
+  VerificationCacheAccess cache{StateDirOrDefault(c.state_dir), false};  // read, never written
   if (shared.stores != nullptr) {
     return ResolveAndEvaluate(d, policy, ctx, *shared.stores, c.config_dir, c.image_typed,
-                              signed_regs);
+                              signed_regs, cache);
   }
-  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed, signed_regs);
+  ResolveAndEvaluate(d, policy, ctx, AllStores(), c.config_dir, c.image_typed, signed_regs, cache);
 }
 
 void EvaluateWhatIf(const std::vector<WhatIfRequirement>& what_if, const ResolvedImage& image,
@@ -319,7 +328,8 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     Record(d, kStoreStep, t, image.engine + " image " + image.image_id + " (proven by the caller)");
     t = Clock::now();
     RegistrationStore regs(config_dir, signed_regs);
-    d.verdict = Evaluate(*policy, image, nullptr, regs);
+    d.verdict = Evaluate(*policy, image, nullptr, regs,
+                         VerificationCacheAccess{StateDirOrDefault(state_dir), false});
     EvaluateWhatIf(what_if, image, regs, d.verdict);
     Record(d, kChecksStep, t, ChecksDetail(d.verdict));
   }

@@ -104,7 +104,7 @@ Result<MatchNames> CandidateNames(const ResolvedImage& image, const Registration
 }
 
 Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* spec,
-                 const RegistrationStore& regs) {
+                 const RegistrationStore& regs, const VerificationCacheAccess& cache) {
   Verdict v;
   v.mode = policy.mode;
   auto names = CandidateNames(image, regs);
@@ -129,8 +129,8 @@ Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* s
 
   const Reference* matched = chosen.name ? &chosen.name->ref : nullptr;
   bool by_name = matched != nullptr && names->typed_by_name && chosen.name == &names->names.front();
-  CheckContext ctx{image, matched, by_name, chosen.rule ? &chosen.rule->pattern : nullptr,
-                   spec,  regs};
+  CheckContext ctx{image, matched, by_name,       chosen.rule ? &chosen.rule->pattern : nullptr,
+                   spec,  regs,    policy.digest, cache};
   if (deny.rule != nullptr) {
     v.rule = deny.rule->Describe();
     v.kind = RuleKind::kRule;

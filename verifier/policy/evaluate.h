@@ -78,9 +78,10 @@ Result<MatchNames> CandidateNames(const ResolvedImage& image, const Registration
 /// `deny evil/*`, while an allow rule written before a deny rule still carves out the names
 /// it matches. The refusal names the deny rule and the name it matched. `spec` is the
 /// container's OCI spec, or nullptr when an image is checked on its own (requirements that
-/// need it report kNotEvaluated).
+/// need it report kNotEvaluated). `cache` says where signature verifications may be cached
+/// (none by default).
 Verdict Evaluate(const Policy& policy, const ResolvedImage& image, const Spec* spec,
-                 const RegistrationStore& regs);
+                 const RegistrationStore& regs, const VerificationCacheAccess& cache = {});
 
 /// The verdict for a container whose image could not be resolved or whose policy could not be
 /// read: deny (or audit-allow when `mode` is audit), naming the error.

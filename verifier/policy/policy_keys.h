@@ -12,10 +12,12 @@
 
 namespace verified {
 
-/// Loads (signature::LoadKey: present, trusted, an accepted key) every key named by a
-/// signed_by requirement of `policy`'s rules and baseline. Fails with LoadKey's error wrapped
-/// with the rule ("rule 2 'app/*' signed_by: key ci: ..."). Costs nothing for a policy without
-/// signed_by.
+/// Finds (signature::LoadKeyFingerprint: present, trusted, one PEM or DER block) every key
+/// named by a signed_by requirement of `policy`'s rules and baseline, without parsing it: the
+/// key itself is judged when a signature is verified with it (`verifiedctl key add` judged it
+/// already), so a create whose verification is cached pays no OpenSSL key set-up. Fails with
+/// that error wrapped with the rule ("rule 2 'app/*' signed_by: key ci: ..."). Costs nothing
+/// for a policy without signed_by.
 Status CheckPolicyKeys(const Policy& policy, const std::string& config_dir);
 
 }  // namespace verified

@@ -24,13 +24,13 @@ std::string RegistrationStore::ChainPath(const std::string& top_chain) const {
 Status RegistrationStore::CheckSigned(const std::string& rel, const std::string* bytes) const {
   if (signed_.files == nullptr) return Ok();
   std::string path = "images/" + rel;
-  auto it = signed_.files->find(path);
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<std::string> listed, signed_.files->Find(path));
   const char* what = nullptr;
   if (bytes == nullptr) {
-    if (it != signed_.files->end()) what = "was removed";
-  } else if (it == signed_.files->end()) {
+    if (listed) what = "was removed";
+  } else if (!listed) {
     what = "was added";
-  } else if (it->second != Sha256Digest(*bytes)) {
+  } else if (*listed != Sha256Digest(*bytes)) {
     what = "changed";
   }
   if (what == nullptr) return Ok();

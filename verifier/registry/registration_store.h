@@ -17,6 +17,7 @@
 
 #include "verifier/core/result.h"
 #include "verifier/registry/registration.h"
+#include "verifier/registry/signed_file_lookup.h"
 
 namespace verified {
 
@@ -30,8 +31,9 @@ inline constexpr size_t kMaxNamesPerChain = 10000;
 /// and a listed file must not be missing. A create decision reads a handful of them, so they
 /// are checked as they are read, not all of them at every create.
 struct SignedRegistrations {
-  /// Covered path ("images/by-name/<x>.json") -> "sha256:<hex>"; null: no signed policy.
-  const std::map<std::string, std::string>* files = nullptr;
+  /// The statement's entries by covered path ("images/by-name/<x>.json"), which must outlive
+  /// the store; null: no signed policy.
+  const SignedFileLookup* files = nullptr;
   int64_t version = 0;  ///< the signed version, for messages
 };
 

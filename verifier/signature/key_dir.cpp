@@ -7,6 +7,7 @@
 #include "verifier/fs/atomic_file.h"
 #include "verifier/fs/dir.h"
 #include "verifier/fs/trusted_file.h"
+#include "verifier/signature/key_der.h"
 
 namespace verified::signature {
 namespace {
@@ -65,16 +66,16 @@ Result<std::vector<PublicKey>> ListKeys(const std::string& config_dir) {
   return ListKeys(ImageKeyDirectory(config_dir));
 }
 
-Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys) {
-  std::vector<PublicKey> out;
+// The key names of `keys`, sorted (ListKeys' listing rules); empty when the directory is absent.
+static Result<std::vector<std::string>> KeyNames(const KeyDirectory& keys) {
+  std::vector<std::string> names;
   Status dir_ok = CheckTrustedPath(keys.dir);
   if (!dir_ok.ok()) {
-    if (dir_ok.error().kind() == ErrorKind::kNotFound) return out;
+    if (dir_ok.error().kind() == ErrorKind::kNotFound) return names;
     return std::move(dir_ok).error();
   }
   VERIFIED_ASSIGN_OR_RETURN(Dir dir, Dir::Open(keys.dir));
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> files, dir.List("", kMaxKeys * 4));
-  std::vector<std::string> names;
   for (const auto& f : files) {
     if (f.size() <= kSuffix.size() || f.compare(f.size() - kSuffix.size(), kSuffix.size(), kSuffix))
       continue;
@@ -86,9 +87,35 @@ Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys) {
                      names.size(), kMaxKeys);
   }
   std::sort(names.begin(), names.end());
+  return names;
+}
+
+Result<std::vector<PublicKey>> ListKeys(const KeyDirectory& keys) {
+  std::vector<PublicKey> out;
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names, KeyNames(keys));
   for (const auto& name : names) {
     VERIFIED_ASSIGN_OR_RETURN(PublicKey key, LoadKey(keys, name));
     out.push_back(std::move(key));
+  }
+  return out;
+}
+
+Result<KeyFingerprint> LoadKeyFingerprint(const KeyDirectory& keys, std::string_view name) {
+  VERIFIED_RETURN_IF_ERROR(CheckKeyName(name));
+  VERIFIED_RETURN_IF_ERROR_WRAP(CheckTrustedPath(keys.dir), "key {}", name);
+  VERIFIED_ASSIGN_OR_WRAP(std::string text,
+                          ReadTrustedFile(KeyPath(keys, name), kMaxPublicKeyFileBytes), "key {}",
+                          name);
+  VERIFIED_ASSIGN_OR_RETURN(std::string fingerprint, KeyFileFingerprint(text, name));
+  return KeyFingerprint{std::string(name), std::move(fingerprint)};
+}
+
+Result<std::vector<KeyFingerprint>> ListKeyFingerprints(const KeyDirectory& keys) {
+  std::vector<KeyFingerprint> out;
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names, KeyNames(keys));
+  for (const auto& name : names) {
+    VERIFIED_ASSIGN_OR_RETURN(KeyFingerprint k, LoadKeyFingerprint(keys, name));
+    out.push_back(std::move(k));
   }
   return out;
 }

@@ -15,15 +15,10 @@ namespace {
 
 constexpr int kMaxDepth = 8;
 
-Status AddFile(const std::string& config_dir, const std::string& rel, FileDigests& out,
-               bool hash = true) {
+Status AddFile(const std::string& config_dir, const std::string& rel, FileDigests& out) {
   if (out.size() >= kMaxStatementFiles) {
     return MakeError(ErrorKind::kTooLarge, "{}: more than {} covered files", config_dir,
                      kMaxStatementFiles);
-  }
-  if (!hash) {
-    out.emplace(rel, "");
-    return Ok();
   }
   // Read through the trust check on the open file: the bytes hashed are the bytes judged.
   VERIFIED_ASSIGN_OR_RETURN(std::string bytes,
@@ -32,8 +27,7 @@ Status AddFile(const std::string& config_dir, const std::string& rel, FileDigest
   return Ok();
 }
 
-Status Walk(const std::string& config_dir, const std::string& rel, int depth, bool hash,
-            FileDigests& out) {
+Status Walk(const std::string& config_dir, const std::string& rel, int depth, FileDigests& out) {
   if (depth > kMaxDepth) {
     return MakeError(ErrorKind::kTooLarge, "{}/{}: deeper than {} levels", config_dir, rel,
                      kMaxDepth);
@@ -46,15 +40,9 @@ Status Walk(const std::string& config_dir, const std::string& rel, int depth, bo
     VERIFIED_ASSIGN_OR_RETURN(struct stat st, dir.Lstat(name));
     std::string child = rel + "/" + name;
     if (S_ISDIR(st.st_mode)) {
-      VERIFIED_RETURN_IF_ERROR(Walk(config_dir, child, depth + 1, hash, out));
-    } else if (hash) {
-      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out));
+      VERIFIED_RETURN_IF_ERROR(Walk(config_dir, child, depth + 1, out));
     } else {
-      // Listed only: its trust is checked when (if) the decision reads it.
-      if (!S_ISREG(st.st_mode)) {
-        return MakeError(ErrorKind::kUnsafePath, "{}/{} is not a regular file", config_dir, child);
-      }
-      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out, false));
+      VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, child, out));
     }
   }
   return Ok();
@@ -62,16 +50,24 @@ Status Walk(const std::string& config_dir, const std::string& rel, int depth, bo
 
 }  // namespace
 
-Result<FileDigests> CollectCoveredFiles(const std::string& config_dir, bool hash_registrations) {
+Result<FileDigests> CollectCoveredFiles(const std::string& config_dir, bool registrations) {
   FileDigests out;
   VERIFIED_RETURN_IF_ERROR(CheckTrustedPath(config_dir));
   VERIFIED_RETURN_IF_ERROR(AddFile(config_dir, "policy.json", out));
   for (const char* top : {"images", "keys", "policy-keys"}) {
+    if (!registrations && std::string_view(top) == "images") continue;
     struct stat st;
     std::string path = config_dir + "/" + top;
     if (lstat(path.c_str(), &st) != 0 && errno == ENOENT) continue;
-    bool hash = hash_registrations || std::string_view(top) != "images";
-    VERIFIED_RETURN_IF_ERROR(Walk(config_dir, top, 1, hash, out));
+    VERIFIED_RETURN_IF_ERROR(Walk(config_dir, top, 1, out));
+  }
+  return out;
+}
+
+FileDigests OutsideRegistrations(const FileDigests& files) {
+  FileDigests out;
+  for (const auto& [path, digest] : files) {
+    if (path.rfind("images/", 0) != 0) out.emplace_hint(out.end(), path, digest);
   }
   return out;
 }
@@ -92,7 +88,7 @@ std::string DescribeDifference(const FileDigests& signed_files, const FileDigest
       note(a->first, "was added");
       ++a;
     } else {
-      if (!a->second.empty() && s->second != a->second) note(s->first, "changed");
+      if (s->second != a->second) note(s->first, "changed");
       ++s;
       ++a;
     }

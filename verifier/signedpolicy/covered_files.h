@@ -24,20 +24,20 @@ inline constexpr size_t kMaxCoveredFileBytes = 4u << 20;
 /// Covered path (relative to the config dir) -> "sha256:<hex>" of its bytes.
 using FileDigests = std::map<std::string, std::string>;
 
-/// Hashes every covered file of `config_dir`; with `hash_registrations` false, the files under
-/// images/ are listed (lstat'ed, digest "") but not read: a create decision checks the few
-/// registration files it reads as it reads them (RegistrationStore's SignedRegistrations), so
-/// its cost does not grow with the number of registrations' bytes. Each directory and file
-/// must be trusted as policy.json is (verifier/fs/trusted_file.h: kPermission otherwise; a
-/// symlink included);
-/// kNotFound when policy.json is missing; absent images/, keys/ or policy-keys/ contribute
-/// nothing; kTooLarge beyond kMaxCoveredFileBytes per file, kMaxStatementFiles files or 8
-/// levels of directories.
-Result<FileDigests> CollectCoveredFiles(const std::string& config_dir,
-                                        bool hash_registrations = true);
+/// Hashes every covered file of `config_dir`; with `registrations` false, images/ is skipped
+/// (neither listed nor read): a create decision checks the few registration files it reads as
+/// it reads them (RegistrationStore's SignedRegistrations), so its cost does not grow with the
+/// number of registrations. Each directory and file must be trusted as policy.json is
+/// (verifier/fs/trusted_file.h: kPermission otherwise; a symlink included); kNotFound when
+/// policy.json is missing; absent images/, keys/ or policy-keys/ contribute nothing; kTooLarge
+/// beyond kMaxCoveredFileBytes per file, kMaxStatementFiles files or 8 levels of directories.
+Result<FileDigests> CollectCoveredFiles(const std::string& config_dir, bool registrations = true);
 
-/// How `actual` differs from `signed_files`: "" when equal (an actual digest "" matches any:
-/// the file was listed, not hashed), else one line naming the first difference in path order
+/// The entries of `files` outside images/ (what CollectCoveredFiles(dir, false) covers).
+FileDigests OutsideRegistrations(const FileDigests& files);
+
+/// How `actual` differs from `signed_files`: "" when equal, else one line naming the first
+/// difference in path order
 /// ("images/by-name/x.json was added", "policy.json changed", "keys/a.pub was removed") and how
 /// many more there are.
 std::string DescribeDifference(const FileDigests& signed_files, const FileDigests& actual);

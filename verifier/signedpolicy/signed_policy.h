@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -62,9 +63,11 @@ struct SignedPolicyInput {
   /// Raise the high-water mark when a newer version is accepted (the runtime and the hook;
   /// verifiedctl's check, explain and audit only look).
   bool raise_mark = false;
-  /// Hash every registration file (verifiedctl). False for create decisions: images/ is
-  /// listed (added and removed files are refused at every create) and the registration files
-  /// the decision reads are checked as they are read (SignedRegistrationsFor).
+  /// Hash every registration file and refuse any added or removed one (verifiedctl policy
+  /// status, audit). False for decisions: images/ is neither listed nor read here; the
+  /// registration files the decision reads are checked as they are read
+  /// (SignedRegistrationsFor), and the verified statement may come from the state dir's
+  /// statement cache (statement_cache.h) instead of being read and parsed.
   bool hash_registrations = true;
 };
 
@@ -77,6 +80,15 @@ struct SignedPolicyCheck {
   std::optional<PolicyStatement> statement;  ///< when its signature verified and it parsed
   std::string signer;                        ///< the trusted key's name
   int64_t accepted_version = 0;              ///< the mark when checked (0: none)
+  /// The signature's verification was found in the state dir's cache (verify_cache.h)
+  /// instead of being computed; every other check ran.
+  bool cached = false;
+  /// The verified statement came from the state dir's statement cache (statement_cache.h):
+  /// statement->files then holds only the entries outside images/, and `files` answers for
+  /// the rest one path at a time.
+  bool statement_cached = false;
+  /// The statement's file list, looked up by path; set when accepted.
+  std::shared_ptr<const SignedFileLookup> files;
 
   bool Accepted() const { return refusal == PolicyRefusal::kNone; }
   /// One line for logs and verifiedctl: "signed policy: not required (no policy keys)",

@@ -12,6 +12,7 @@
 #include "verifier/signature/key_generate.h"
 #include "verifier/signedpolicy/policy_mark.h"
 #include "verifier/signedpolicy/policy_sign.h"
+#include "verifier/signedpolicy/signed_policy.h"
 
 namespace verified {
 namespace {
@@ -125,11 +126,22 @@ TEST_F(DecideSignedPolicyTest, RegistrationFilesAreCheckedAsTheyAreRead) {
       << d.verdict.reason;
   WriteFile(path, text);
   EXPECT_TRUE(Decide(req_).verdict.Allowed());
-  // A registration added after signing is refused at every create, whichever image it names.
+  // A registration added after signing is refused by the decisions that read it; this one
+  // reads only app:1's files (no create lists images/), so another image's stays unread here.
+  // `verifiedctl policy status` (hash_registrations) lists and hashes everything.
   WriteFile(req_.config_dir + "/images/by-name/" + std::string(64, 'e') + ".json", "{}");
   d = Decide(req_);
+  EXPECT_TRUE(d.verdict.Allowed()) << d.verdict.reason;
+  auto status = signedpolicy::CheckSignedPolicy(
+      {req_.config_dir, req_.state_dir, req_.now_unix, "", false, true});
+  EXPECT_EQ(status.refusal, signedpolicy::PolicyRefusal::kUnsignedEdit) << status.message;
+  EXPECT_NE(status.message.find("was added since version 1 was signed"), std::string::npos)
+      << status.message;
+  // app:1's own registration file replaced by a record nobody signed: refused when read.
+  WriteFile(path, "{}");
+  d = Decide(req_);
   EXPECT_FALSE(d.verdict.Allowed());
-  EXPECT_NE(d.verdict.reason.find("was added since version 1 was signed"), std::string::npos)
+  EXPECT_NE(d.verdict.reason.find(rel + " changed since version 1 was signed"), std::string::npos)
       << d.verdict.reason;
 }
 
