@@ -62,16 +62,20 @@ e2e_log "verifiedctl install podman --hook writes the hooks.d file (createRuntim
 # The seal dir is the runtime's (lib.sh's private one), as a host would pass its own.
 expect_ok vctl install podman --hook --hooks-dir "$HOOKS" --hook-path "$VERIFIED_HOOK" \
   --hook-timeout 10 --seal-dir "$VERIFIED_SEAL_DIR"
-if /usr/bin/python3 - "$HOOKS/verified.json" "$VERIFIED_HOOK" "$CFG" "$VERIFIED_SEAL_DIR" <<'PY'
+# The state dir is lib.sh's private one (VERIFIED_STATE_DIR), passed on as the config dir is.
+if /usr/bin/python3 - "$HOOKS/verified.json" "$VERIFIED_HOOK" "$CFG" "$VERIFIED_SEAL_DIR" \
+  "${VERIFIED_STATE_DIR:-}" <<'PY'
 import json, sys
 h = json.load(open(sys.argv[1]))
 assert h["version"] == "1.0.0" and h["when"] == {"always": True}, h
 assert h["stages"] == ["createRuntime"] and h["hook"]["path"] == sys.argv[2], h
-assert h["hook"]["args"] == ["verified-hook", "--config-dir", sys.argv[3], "--seal-dir",
-                             sys.argv[4]], h
+want = ["verified-hook", "--config-dir", sys.argv[3], "--seal-dir", sys.argv[4]]
+if sys.argv[5] not in ("", "/var/lib/verified"):
+    want += ["--state-dir", sys.argv[5]]
+assert h["hook"]["args"] == want, h
 assert h["hook"]["timeout"] == 10, h
 PY
-then pass "hooks.d file: createRuntime, when always, our config and seal dirs"
+then pass "hooks.d file: createRuntime, when always, our config, seal and state dirs"
 else fail "hooks.d file: $(cat "$HOOKS/verified.json" 2>&1)"; fi
 
 for rt in runc crun; do
