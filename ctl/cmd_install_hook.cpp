@@ -16,7 +16,7 @@ std::string StateKey(const std::string& engine) { return engine + "-hook"; }
 std::string OtherEngine(const std::string& engine) {
   return engine == "podman" ? "crio" : "podman";
 }
-std::string BackupDir(const CtlContext& ctx) { return ctx.config_dir + "/backups"; }
+std::string HookBackupDir(const CtlContext& ctx) { return ctx.config_dir + "/backups"; }
 
 std::string HookFile(const std::string& hooks_dir) {
   std::string dir = hooks_dir.empty() ? install::kDefaultHooksDir : hooks_dir;
@@ -72,7 +72,7 @@ Status InstallHook(const CtlContext& ctx, const std::string& engine, const HookI
     entry = state[other];
   }
   VERIFIED_ASSIGN_OR_RETURN(std::string backup,
-                            install::WriteDropIn(path, text, BackupDir(ctx), entry));
+                            install::WriteDropIn(path, text, HookBackupDir(ctx), entry));
   entry["hook_path"] = c.hook_path;
   entry["stage"] = c.stage;
   state[key] = entry;
@@ -107,7 +107,7 @@ Status UninstallHook(const CtlContext& ctx, const std::string& engine,
     fmt::print("kept {}: the {} hook install uses it too\n", path, OtherEngine(engine));
   } else {
     VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> done,
-                              install::RemoveDropIn(state[key], BackupDir(ctx)));
+                              install::RemoveDropIn(state[key], HookBackupDir(ctx)));
     for (const auto& line : done) fmt::print("{}\n", line);
   }
   state.erase(key);

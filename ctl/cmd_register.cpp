@@ -74,7 +74,7 @@ void DoUnregister(CtlContext& ctx, const std::vector<std::string>& names) {
   PrintSignNotice(ctx);
 }
 
-void DoList(CtlContext& ctx, bool json) {
+void DoListRegistered(CtlContext& ctx, bool json) {
   RegistrationStore store(ctx.config_dir);
   auto all = store.List();
   if (!all.ok()) return ctx.Fail(std::move(all).error());
@@ -120,7 +120,7 @@ void AddRegisterCommands(CLI::App& app, CtlContext& ctx) {
   auto json = std::make_shared<bool>(false);
   auto* list = app.add_subcommand("list", "List registered images");
   list->add_flag("--json", *json, "print JSON");
-  list->callback([&ctx, json] { DoList(ctx, *json); });
+  list->callback([&ctx, json] { DoListRegistered(ctx, *json); });
 }
 
 }  // namespace verified::ctl

@@ -8,14 +8,14 @@
 namespace verified::ctl {
 namespace {
 
-struct SignArgs {
+struct ImageSignArgs {
   std::string image;
   std::string engine = "docker";
   std::string root, runroot;
   SignRequest request;
 };
 
-void DoSign(CtlContext& ctx, SignArgs a) {
+void DoSignImage(CtlContext& ctx, ImageSignArgs a) {
   ctx.engine = a.engine;
   ctx.podman_root = a.root;
   ctx.podman_runroot = a.runroot;
@@ -45,7 +45,7 @@ void DoSign(CtlContext& ctx, SignArgs a) {
 }  // namespace
 
 void AddSignCommand(CLI::App& app, CtlContext& ctx) {
-  auto a = std::make_shared<SignArgs>();
+  auto a = std::make_shared<ImageSignArgs>();
   auto* sign = app.add_subcommand(
       "sign", "Sign a local image (cosign simple signing) and store the signature");
   sign->add_option("image", a->image, "image name or ID")->required();
@@ -64,7 +64,7 @@ void AddSignCommand(CLI::App& app, CtlContext& ctx) {
                    "containerd's root (default: from the daemon at CONTAINERD_ADDRESS)");
   sign->add_option("--namespace", ctx.containerd_namespace,
                    "containerd namespace (default: CONTAINERD_NAMESPACE, else \"default\")");
-  sign->callback([&ctx, a] { DoSign(ctx, *a); });
+  sign->callback([&ctx, a] { DoSignImage(ctx, *a); });
 }
 
 }  // namespace verified::ctl

@@ -39,10 +39,12 @@ if [[ ! -f $build/build.ninja ]]; then
   launcher=()
   if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
   # -O1 with line tables (as OSS-Fuzz builds): compiles faster than -O2 -g, keeps assertions,
-  # and symbolised stacks still name file and line.
+  # and symbolised stacks still name file and line. A unity build (CMakeLists.txt): the
+  # instrumented verifier library compiles in about a fifth of the CPU time.
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DCMAKE_CXX_COMPILER=clang++ \
-    -DVERIFIED_LIBFUZZER=ON -DVERIFIED_BUILD_BENCH=OFF "${launcher[@]}" > /dev/null
+    -DVERIFIED_LIBFUZZER=ON -DVERIFIED_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD="${VERIFIED_UNITY:-ON}" \
+    "${launcher[@]}" > /dev/null
 fi
 grep -q '^VERIFIED_LIBFUZZER:BOOL=ON' "$build/CMakeCache.txt" ||
   { echo "fuzz.sh: $build is not a -DVERIFIED_LIBFUZZER=ON build" >&2; exit 2; }

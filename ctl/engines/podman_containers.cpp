@@ -11,7 +11,7 @@
 namespace verified::ctl {
 namespace {
 
-constexpr size_t kMaxSmallFile = 4096;
+constexpr size_t kMaxPodmanSmallFile = 4096;
 constexpr size_t kMaxCmdline = 64u << 10;
 constexpr size_t kMaxGraphEntries = 10000;
 
@@ -21,7 +21,7 @@ bool SafeComponent(const std::string& s) {
 }
 
 std::optional<pid_t> ReadPid(const Dir& dir, const char* file) {
-  auto text = dir.ReadFile(file, kMaxSmallFile);
+  auto text = dir.ReadFile(file, kMaxPodmanSmallFile);
   if (!text.ok()) return std::nullopt;
   char* end = nullptr;
   long pid = strtol(text->c_str(), &end, 10);

@@ -8,7 +8,7 @@ namespace {
 using signature::CheckMembers;
 using signature::RequiredString;
 
-constexpr std::string_view kWhat = "SLSA provenance";
+constexpr std::string_view kSlsaWhat = "SLSA provenance";
 
 bool IsCommit(std::string_view s) {
   if (s.size() != 40 && s.size() != 64) return false;
@@ -74,7 +74,7 @@ Result<std::vector<SlsaDependency>> ParseDescriptors(const nlohmann::json& paren
 }
 
 Status ParseBuildDefinition(const nlohmann::json& p, Provenance& out) {
-  std::string what = fmt::format("{}: buildDefinition", kWhat);
+  std::string what = fmt::format("{}: buildDefinition", kSlsaWhat);
   const auto& b = p["buildDefinition"];
   VERIFIED_RETURN_IF_ERROR(CheckMembers(
       b, what, {"buildType", "externalParameters"},
@@ -89,7 +89,7 @@ Status ParseBuildDefinition(const nlohmann::json& p, Provenance& out) {
 }
 
 Status ParseRunDetails(const nlohmann::json& p, Provenance& out) {
-  std::string what = fmt::format("{}: runDetails", kWhat);
+  std::string what = fmt::format("{}: runDetails", kSlsaWhat);
   const auto& r = p["runDetails"];
   VERIFIED_RETURN_IF_ERROR(
       CheckMembers(r, what, {"builder"}, {"builder", "metadata", "byproducts"}));
@@ -134,7 +134,7 @@ void FindSource(Provenance& out) {
 }  // namespace
 
 Result<Provenance> ParseSlsaProvenance(const nlohmann::json& predicate) {
-  VERIFIED_RETURN_IF_ERROR(CheckMembers(predicate, kWhat, {"buildDefinition", "runDetails"},
+  VERIFIED_RETURN_IF_ERROR(CheckMembers(predicate, kSlsaWhat, {"buildDefinition", "runDetails"},
                                         {"buildDefinition", "runDetails"}));
   Provenance out;
   VERIFIED_RETURN_IF_ERROR(ParseBuildDefinition(predicate, out));

@@ -11,7 +11,7 @@ namespace {
 using signature::CheckMembers;
 using signature::RequiredString;
 
-constexpr std::string_view kWhat = "vuln predicate";
+constexpr std::string_view kVulnWhat = "vuln predicate";
 constexpr std::array<const char*, kSeverityCount> kNames = {"unknown", "low", "medium", "high",
                                                             "critical"};
 // Longest vulnerability ID kept (Trivy's are CVE-/GHSA-/ALAS- ids of a few dozen bytes).
@@ -85,7 +85,7 @@ Status ParseReport(const nlohmann::json& report, VulnScan& out) {
 }
 
 Status ParseScanner(const nlohmann::json& p, VulnScan& out) {
-  std::string what = fmt::format("{}: scanner", kWhat);
+  std::string what = fmt::format("{}: scanner", kVulnWhat);
   const auto& s = p["scanner"];
   VERIFIED_RETURN_IF_ERROR(
       CheckMembers(s, what, {"uri", "version", "result"}, {"uri", "version", "db", "result"}));
@@ -114,13 +114,13 @@ Result<Severity> ParseSeverity(std::string_view name) {
 }
 
 Result<VulnScan> ParseVulnPredicate(const nlohmann::json& predicate) {
-  VERIFIED_RETURN_IF_ERROR(CheckMembers(predicate, kWhat, {"scanner", "metadata"},
+  VERIFIED_RETURN_IF_ERROR(CheckMembers(predicate, kVulnWhat, {"scanner", "metadata"},
                                         {"invocation", "scanner", "metadata"}));
-  VERIFIED_RETURN_IF_ERROR(CheckOptionalObject(predicate, "invocation", kWhat,
+  VERIFIED_RETURN_IF_ERROR(CheckOptionalObject(predicate, "invocation", kVulnWhat,
                                                {"parameters", "uri", "event_id", "builder.id"}));
   VulnScan out;
   VERIFIED_RETURN_IF_ERROR(ParseScanner(predicate, out));
-  std::string meta = fmt::format("{}: metadata", kWhat);
+  std::string meta = fmt::format("{}: metadata", kVulnWhat);
   const auto& m = predicate["metadata"];
   VERIFIED_RETURN_IF_ERROR(
       CheckMembers(m, meta, {"scanFinishedOn"}, {"scanStartedOn", "scanFinishedOn"}));

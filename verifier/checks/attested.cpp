@@ -9,7 +9,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "attestations";
+constexpr const char* kAttestedCheck = "attestations";
 constexpr int64_t kDay = 24 * 60 * 60;
 // Attestations spelt out in a finding.
 constexpr size_t kMaxShown = 8;
@@ -39,7 +39,7 @@ std::string Describe(const FoundAttestation& f) {
 class Attested : public Requirement {
  public:
   explicit Attested(AttestationRule rule) : rule_(std::move(rule)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kAttestedCheck; }
   nlohmann::json Value() const override { return Join(rule_.keys); }
   const AttestationRule& rule() const { return rule_; }
 
@@ -48,14 +48,14 @@ class Attested : public Requirement {
     std::vector<signature::PublicKey> keys;
     for (const auto& name : rule_.keys) {
       auto key = signature::LoadKey(config_dir, name);
-      if (!key.ok()) return Fail(kName, "trusted key " + name + ": " + key.error().What());
+      if (!key.ok()) return Fail(kAttestedCheck, "trusted key " + name + ": " + key.error().What());
       keys.push_back(std::move(key).value());
     }
     auto all = signature::ListKeys(config_dir);
     auto found = attestation::CollectAttestations(
         config_dir, ctx.image, keys, all.ok() ? *all : std::vector<signature::PublicKey>());
     if (!found.ok()) {
-      return Fail(kName, "the attestation store cannot be read: " + found.error().What());
+      return Fail(kAttestedCheck, "the attestation store cannot be read: " + found.error().What());
     }
     std::vector<std::string> unmet;
     if (rule_.vulns || rule_.scan_max_age_days) CheckScan(*found, unmet);
@@ -65,10 +65,11 @@ class Attested : public Requirement {
     }
     std::string seen = Seen(*found);
     if (!unmet.empty()) {
-      return Fail(kName, fmt::format("{}; attestations by {}: {}", Join(unmet), KeysText(), seen),
+      return Fail(kAttestedCheck,
+                  fmt::format("{}; attestations by {}: {}", Join(unmet), KeysText(), seen),
                   Wanted(), Join(unmet));
     }
-    return Pass(kName, fmt::format("{} met; attestations: {}", Wanted(), seen));
+    return Pass(kAttestedCheck, fmt::format("{} met; attestations: {}", Wanted(), seen));
   }
 
  private:

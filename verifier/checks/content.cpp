@@ -5,17 +5,17 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "content";
+constexpr const char* kContentCheck = "content";
 
 class Content : public Requirement {
  public:
   explicit Content(content::ContentMode mode) : mode_(mode) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kContentCheck; }
   nlohmann::json Value() const override { return content::ContentModeName(mode_); }
 
   Finding Check(const CheckContext& ctx) const override {
     if (ctx.image.layers.empty() && !ctx.image.diff_ids.empty()) {
-      return Fail(kName,
+      return Fail(kContentCheck,
                   "the image's layer directories are unknown (not resolved from an engine "
                   "store), so the bytes on disk cannot be verified");
     }
@@ -24,10 +24,10 @@ class Content : public Requirement {
     opt.config_dir = ctx.registrations.config_dir();
     content::ContentReport report = content::VerifyImageContent(ctx.image, opt);
     std::string summary = report.Summary(ctx.image.diff_ids.size());
-    if (report.ok) return Pass(kName, summary);
+    if (report.ok) return Pass(kContentCheck, summary);
     const content::LayerReport* f = report.FirstFailure();
     std::string actual = f != nullptr ? f->digest : std::string();
-    return Fail(kName, summary, f != nullptr ? f->diff_id : std::string(), actual);
+    return Fail(kContentCheck, summary, f != nullptr ? f->diff_id : std::string(), actual);
   }
 
  private:

@@ -5,7 +5,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "labels";
+constexpr const char* kLabelsCheck = "labels";
 constexpr size_t kMaxLabels = 256;
 constexpr size_t kMaxLabelBytes = 1024;
 
@@ -13,7 +13,7 @@ class Labels : public Requirement {
  public:
   explicit Labels(std::map<std::string, std::optional<std::string>> want)
       : want_(std::move(want)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kLabelsCheck; }
   nlohmann::json Value() const override {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : want_) j[k] = v ? nlohmann::json(*v) : nlohmann::json(true);
@@ -25,7 +25,7 @@ class Labels : public Requirement {
     auto labels = run.find("Labels");
     bool have_labels = labels != run.end() && labels->is_object();
     if (labels != run.end() && !labels->is_null() && !have_labels) {
-      return Fail(kName, "the image config Labels is not an object");
+      return Fail(kLabelsCheck, "the image config Labels is not an object");
     }
     std::vector<std::string> missing, wrong;
     for (const auto& [name, value] : want_) {
@@ -42,12 +42,13 @@ class Labels : public Requirement {
       }
     }
     if (missing.empty() && wrong.empty()) {
-      return Pass(kName, fmt::format("the image carries the {} required labels", want_.size()));
+      return Pass(kLabelsCheck,
+                  fmt::format("the image carries the {} required labels", want_.size()));
     }
     std::string msg;
     if (!missing.empty()) msg = "the image lacks the label(s) " + Join(missing);
     if (!wrong.empty()) msg += (msg.empty() ? "" : "; ") + ("wrong value: " + Join(wrong));
-    return Fail(kName, msg + "; set them with LABEL in its Dockerfile");
+    return Fail(kLabelsCheck, msg + "; set them with LABEL in its Dockerfile");
   }
 
  private:

@@ -7,7 +7,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "max_age_days";
+constexpr const char* kMaxAgeDaysCheck = "max_age_days";
 constexpr int64_t kDay = 86400;
 constexpr int64_t kMaxDays = 36500;
 
@@ -24,34 +24,35 @@ bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
 class MaxAgeDays : public Requirement {
  public:
   explicit MaxAgeDays(int64_t days) : days_(days) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kMaxAgeDaysCheck; }
   nlohmann::json Value() const override { return days_; }
 
   Finding Check(const CheckContext& ctx) const override {
     const auto* created = JsonAt(ctx.image.config, {"created"});
     if (created == nullptr || !created->is_string()) {
-      return Fail(kName, "the image config has no creation time", fmt::format("<= {} days", days_),
-                  "unknown");
+      return Fail(kMaxAgeDaysCheck, "the image config has no creation time",
+                  fmt::format("<= {} days", days_), "unknown");
     }
     auto when = ParseRfc3339(created->get<std::string>());
     if (!when) {
-      return Fail(kName, "the image's creation time '" + created->get<std::string>() +
-                             "' is not an RFC 3339 time");
+      return Fail(kMaxAgeDaysCheck, "the image's creation time '" + created->get<std::string>() +
+                                        "' is not an RFC 3339 time");
     }
     int64_t now = static_cast<int64_t>(std::time(nullptr));
     if (*when > now + kDay) {
-      return Fail(kName, "the image claims to be created in the future (" +
-                             created->get<std::string>() + ")");
+      return Fail(kMaxAgeDaysCheck, "the image claims to be created in the future (" +
+                                        created->get<std::string>() + ")");
     }
     int64_t age_days = (now - *when) / kDay;
     if (age_days > days_) {
-      return Fail(kName,
+      return Fail(kMaxAgeDaysCheck,
                   fmt::format("the image is {} days old (created {}), more than the {} allowed; "
                               "rebuild it",
                               age_days, created->get<std::string>(), days_),
                   fmt::format("<= {} days", days_), fmt::format("{} days", age_days));
     }
-    return Pass(kName, fmt::format("the image is {} days old (at most {})", age_days, days_));
+    return Pass(kMaxAgeDaysCheck,
+                fmt::format("the image is {} days old (at most {})", age_days, days_));
   }
 
  private:

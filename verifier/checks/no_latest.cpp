@@ -6,7 +6,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "no_latest";
+constexpr const char* kNoLatestCheck = "no_latest";
 
 bool IsLowerHex(std::string_view s) {
   return !s.empty() && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -14,25 +14,25 @@ bool IsLowerHex(std::string_view s) {
 
 class NoLatest : public Requirement {
  public:
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kNoLatestCheck; }
   nlohmann::json Value() const override { return true; }
 
   Finding Check(const CheckContext& ctx) const override {
     const std::string& typed = ctx.image.typed_reference;
     switch (ClassifyTyped(typed, ctx.image.image_id)) {
       case TypedKind::kImageId:
-        return Pass(kName, "started by image ID " + typed);
+        return Pass(kNoLatestCheck, "started by image ID " + typed);
       case TypedKind::kDigest:
-        return Pass(kName, "started by digest " + typed);
+        return Pass(kNoLatestCheck, "started by digest " + typed);
       case TypedKind::kTagged:
-        return Pass(kName, "started by the pinned tag " + typed);
+        return Pass(kNoLatestCheck, "started by the pinned tag " + typed);
       case TypedKind::kUntagged:
-        return Fail(kName,
+        return Fail(kNoLatestCheck,
                     "started as " + typed +
                         " with no tag, which means :latest; use a version tag or a digest",
                     "a version tag or digest", typed);
       case TypedKind::kLatest:
-        return Fail(kName,
+        return Fail(kNoLatestCheck,
                     "started as " + typed +
                         "; the latest tag moves: use a version tag or a "
                         "digest",
@@ -40,10 +40,10 @@ class NoLatest : public Requirement {
       case TypedKind::kUnknown:
         break;
     }
-    return Fail(kName, typed.empty()
-                           ? "the reference the container was started with is unknown, so "
-                             "it cannot be shown to be pinned"
-                           : "the reference '" + typed + "' is not an image name");
+    return Fail(kNoLatestCheck, typed.empty()
+                                    ? "the reference the container was started with is unknown, so "
+                                      "it cannot be shown to be pinned"
+                                    : "the reference '" + typed + "' is not an image name");
   }
 };
 

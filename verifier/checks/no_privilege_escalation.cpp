@@ -7,7 +7,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "no_privilege_escalation";
+constexpr const char* kNoPrivilegeEscalationCheck = "no_privilege_escalation";
 constexpr size_t kMaxCapabilityNames = 64;
 
 std::string Join(const std::vector<std::string>& parts, const char* sep) {
@@ -19,7 +19,7 @@ std::string Join(const std::vector<std::string>& parts, const char* sep) {
 class NoPrivilegeEscalation : public Requirement {
  public:
   explicit NoPrivilegeEscalation(std::set<std::string> allowed) : allowed_(std::move(allowed)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kNoPrivilegeEscalationCheck; }
   nlohmann::json Value() const override {
     if (allowed_.empty()) return true;
     return nlohmann::json(std::vector<std::string>(allowed_.begin(), allowed_.end()));
@@ -27,16 +27,17 @@ class NoPrivilegeEscalation : public Requirement {
 
   Finding Check(const CheckContext& ctx) const override {
     if (ctx.spec == nullptr) {
-      return NeedsSpec(kName, "noNewPrivileges set, no capability beyond the default set" +
-                                  AllowedText() + ", not privileged");
+      return NeedsSpec(kNoPrivilegeEscalationCheck,
+                       "noNewPrivileges set, no capability beyond the default set" + AllowedText() +
+                           ", not privileged");
     }
     const Spec& spec = *ctx.spec;
     auto nnp = SpecNoNewPrivileges(spec);
     auto caps = SpecCapabilities(spec);
     auto all_devices = SpecAllowsAllDevices(spec);
-    if (!nnp.ok()) return Fail(kName, nnp.error().What());
-    if (!caps.ok()) return Fail(kName, caps.error().What());
-    if (!all_devices.ok()) return Fail(kName, all_devices.error().What());
+    if (!nnp.ok()) return Fail(kNoPrivilegeEscalationCheck, nnp.error().What());
+    if (!caps.ok()) return Fail(kNoPrivilegeEscalationCheck, caps.error().What());
+    if (!all_devices.ok()) return Fail(kNoPrivilegeEscalationCheck, all_devices.error().What());
     std::vector<std::string> problems;
     if (*all_devices) {
       problems.push_back(
@@ -56,10 +57,11 @@ class NoPrivilegeEscalation : public Requirement {
     if (!*nnp) {
       problems.push_back("noNewPrivileges is not set: run with --security-opt no-new-privileges");
     }
-    if (!problems.empty()) return Fail(kName, Join(problems, "; "));
-    return Pass(kName, fmt::format("noNewPrivileges set, {} capabilities all allowed, not "
-                                   "privileged",
-                                   caps->size()));
+    if (!problems.empty()) return Fail(kNoPrivilegeEscalationCheck, Join(problems, "; "));
+    return Pass(kNoPrivilegeEscalationCheck,
+                fmt::format("noNewPrivileges set, {} capabilities all allowed, not "
+                            "privileged",
+                            caps->size()));
   }
 
  private:

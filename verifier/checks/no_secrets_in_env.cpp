@@ -7,7 +7,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "no_secrets_in_env";
+constexpr const char* kNoSecretsInEnvCheck = "no_secrets_in_env";
 constexpr size_t kMaxPatterns = 256;
 constexpr size_t kMaxPatternBytes = 256;
 
@@ -31,7 +31,7 @@ const std::string* FirstMatch(const std::vector<std::string>& pats, std::string_
 class NoSecretsInEnv : public Requirement {
  public:
   explicit NoSecretsInEnv(Patterns p) : p_(std::move(p)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kNoSecretsInEnvCheck; }
   nlohmann::json Value() const override {
     if (p_.names == DefaultSecretNamePatterns() && p_.values == DefaultSecretValuePatterns() &&
         p_.allow == DefaultSecretAllowPatterns()) {
@@ -43,26 +43,28 @@ class NoSecretsInEnv : public Requirement {
   Finding Check(const CheckContext& ctx) const override {
     std::vector<std::string> problems;
     auto image_env = ImageEnv(ctx.image);
-    if (!image_env.ok()) return Fail(kName, image_env.error().What());
+    if (!image_env.ok()) return Fail(kNoSecretsInEnvCheck, image_env.error().What());
     Scan(*image_env, "image config", problems);
     if (ctx.spec != nullptr) {
       auto spec_env = SpecEnv(*ctx.spec);
-      if (!spec_env.ok()) return Fail(kName, spec_env.error().What());
+      if (!spec_env.ok()) return Fail(kNoSecretsInEnvCheck, spec_env.error().What());
       Scan(*spec_env, "container env", problems);
     }
     if (!problems.empty()) {
       std::string msg;
       for (const auto& p : problems) msg += (msg.empty() ? "" : "; ") + p;
-      return Fail(kName, msg +
-                             " (values not shown); pass secrets as files (docker secrets, a "
-                             "read-only mount) instead of environment variables");
+      return Fail(kNoSecretsInEnvCheck,
+                  msg +
+                      " (values not shown); pass secrets as files (docker secrets, a "
+                      "read-only mount) instead of environment variables");
     }
     if (ctx.spec == nullptr) {
-      return NeedsSpec(kName, fmt::format("the image env ({} variables) looks clean; the "
-                                          "container env (docker run -e) is checked too",
-                                          image_env->size()));
+      return NeedsSpec(kNoSecretsInEnvCheck,
+                       fmt::format("the image env ({} variables) looks clean; the "
+                                   "container env (docker run -e) is checked too",
+                                   image_env->size()));
     }
-    return Pass(kName, "no environment variable looks like a secret");
+    return Pass(kNoSecretsInEnvCheck, "no environment variable looks like a secret");
   }
 
  private:

@@ -8,14 +8,14 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "no_shell";
+constexpr const char* kNoShellCheck = "no_shell";
 constexpr size_t kMaxListed = 12;  // hits named in one message; the rest are counted
 
 class NoShell : public Requirement {
  public:
   explicit NoShell(std::vector<std::string> interpreters)
       : interpreters_(std::move(interpreters)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kNoShellCheck; }
   nlohmann::json Value() const override {
     return interpreters_.empty() ? nlohmann::json(true) : nlohmann::json(interpreters_);
   }
@@ -23,16 +23,17 @@ class NoShell : public Requirement {
   Finding Check(const CheckContext& ctx) const override {
     auto tree = MergedTreeOf(ctx.image);
     if (!tree.ok())
-      return Fail(kName, "cannot look through the image's layers: " + tree.error().What());
+      return Fail(kNoShellCheck, "cannot look through the image's layers: " + tree.error().What());
     ShellScanOptions opts;
     opts.interpreters = interpreters_;
     auto hits = FindShells(**tree, opts);
-    if (!hits.ok()) return Fail(kName, hits.error().What());
+    if (!hits.ok()) return Fail(kNoShellCheck, hits.error().What());
     if (hits->empty()) {
-      return Pass(kName, fmt::format("no shell in the {} files of {} layers (names{} and ELF "
-                                     "contents checked)",
-                                     (*tree)->entries().size(), ctx.image.layers.size(),
-                                     interpreters_.empty() ? "" : ", listed interpreters"));
+      return Pass(kNoShellCheck,
+                  fmt::format("no shell in the {} files of {} layers (names{} and ELF "
+                              "contents checked)",
+                              (*tree)->entries().size(), ctx.image.layers.size(),
+                              interpreters_.empty() ? "" : ", listed interpreters"));
     }
     std::string list;
     for (size_t i = 0; i < hits->size() && i < kMaxListed; ++i) {
@@ -40,7 +41,7 @@ class NoShell : public Requirement {
       list += (list.empty() ? "" : ", ") + h.path + " (" + h.detail + ")";
     }
     if (hits->size() > kMaxListed) list += fmt::format(" and {} more", hits->size() - kMaxListed);
-    return Fail(kName,
+    return Fail(kNoShellCheck,
                 fmt::format("the image contains {} shell{}: {}", hits->size(),
                             hits->size() == 1 ? "" : "s", list),
                 "no shell", (*hits)[0].path);

@@ -5,40 +5,41 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "non_root";
+constexpr const char* kNonRootCheck = "non_root";
 
 class NonRoot : public Requirement {
  public:
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kNonRootCheck; }
   nlohmann::json Value() const override { return true; }
 
   Finding Check(const CheckContext& ctx) const override {
     const auto& run = ImageRunConfig(ctx.image);
     std::string user;
     if (auto it = run.find("User"); it != run.end() && !it->is_null()) {
-      if (!it->is_string()) return Fail(kName, "image config User is not a string");
+      if (!it->is_string()) return Fail(kNonRootCheck, "image config User is not a string");
       user = it->get<std::string>();
     }
     if (ImageUserIsRoot(user)) {
       std::string what = user.empty() ? "declares no USER, so it runs as root"
                                       : "declares USER " + user + ", which is root";
-      return Fail(kName,
+      return Fail(kNonRootCheck,
                   "the image " + what + "; add a non-root USER to its Dockerfile (USER 1001)",
                   "a non-root USER", user.empty() ? "(none)" : user);
     }
     if (ctx.spec == nullptr) {
-      return NeedsSpec(kName, "the image declares USER " + user +
-                                  "; the process uid must not be 0 (docker run --user root)");
+      return NeedsSpec(kNonRootCheck,
+                       "the image declares USER " + user +
+                           "; the process uid must not be 0 (docker run --user root)");
     }
     auto uid = SpecProcessUid(*ctx.spec);
-    if (!uid.ok()) return Fail(kName, uid.error().What());
+    if (!uid.ok()) return Fail(kNonRootCheck, uid.error().What());
     if (*uid == 0) {
-      return Fail(kName,
+      return Fail(kNonRootCheck,
                   "the process runs as uid 0 (root) although the image declares USER " + user +
                       "; do not override the user with --user root / --user 0",
                   "uid != 0", "uid 0");
     }
-    return Pass(kName,
+    return Pass(kNonRootCheck,
                 fmt::format("image declares USER {}; the process runs as uid {}", user, *uid));
   }
 };

@@ -3,25 +3,26 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "pod_sandbox";
+constexpr const char* kPodSandboxCheck = "pod_sandbox";
 
 class PodSandbox : public Requirement {
  public:
   explicit PodSandbox(bool want) : want_(want) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kPodSandboxCheck; }
   nlohmann::json Value() const override { return want_; }
 
   Finding Check(const CheckContext& ctx) const override {
     if (ctx.spec == nullptr) {
-      return NotEvaluated(kName, "only a container can be a pod sandbox");
+      return NotEvaluated(kPodSandboxCheck, "only a container can be a pod sandbox");
     }
     bool is = ctx.image.pod_sandbox;
     if (is == want_) {
-      return Pass(kName, is ? "the container is a Kubernetes pod sandbox (annotation and engine "
-                              "record agree)"
-                            : "the container is not a pod sandbox");
+      return Pass(kPodSandboxCheck,
+                  is ? "the container is a Kubernetes pod sandbox (annotation and engine "
+                       "record agree)"
+                     : "the container is not a pod sandbox");
     }
-    return Fail(kName,
+    return Fail(kPodSandboxCheck,
                 want_ ? "this rule allows the image only as a Kubernetes pod sandbox, and this "
                         "container is not one"
                       : "this rule does not allow Kubernetes pod sandboxes",

@@ -9,7 +9,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "protect_host";
+constexpr const char* kProtectHostCheck = "protect_host";
 constexpr size_t kMaxAllowed = 256;
 
 const std::vector<std::string>& DefaultAllowReadOnly() {
@@ -20,7 +20,7 @@ const std::vector<std::string>& DefaultAllowReadOnly() {
 class ProtectHost : public Requirement {
  public:
   explicit ProtectHost(std::vector<std::string> extra) : extra_(std::move(extra)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kProtectHostCheck; }
   nlohmann::json Value() const override {
     if (extra_.empty()) return true;
     return {{"allow_read_only", extra_}};
@@ -28,19 +28,19 @@ class ProtectHost : public Requirement {
 
   Finding Check(const CheckContext& ctx) const override {
     if (ctx.spec == nullptr) {
-      return NeedsSpec(kName,
+      return NeedsSpec(kProtectHostCheck,
                        "no bind mount of /, /etc, an engine data root, the config dir, "
                        "/run/containerd or an engine socket; no host devices; not privileged; "
                        "no CAP_SYS_ADMIN; not in the host PID namespace");
     }
     auto found = FindHostExposures(*ctx.spec, Protection(ctx));
-    if (!found.ok()) return Fail(kName, found.error().What());
+    if (!found.ok()) return Fail(kProtectHostCheck, found.error().What());
     if (found->empty()) {
-      return Pass(kName, "no host path, device, privilege or PID namespace is exposed");
+      return Pass(kProtectHostCheck, "no host path, device, privilege or PID namespace is exposed");
     }
     std::string msg;
     for (const auto& f : *found) msg += (msg.empty() ? "" : "; ") + f;
-    return Fail(kName, "the container would control the host: " + msg);
+    return Fail(kProtectHostCheck, "the container would control the host: " + msg);
   }
 
  private:

@@ -5,22 +5,22 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "read_only_rootfs";
+constexpr const char* kReadOnlyRootfsCheck = "read_only_rootfs";
 
 class ReadOnlyRootfs : public Requirement {
  public:
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kReadOnlyRootfsCheck; }
   nlohmann::json Value() const override { return true; }
 
   Finding Check(const CheckContext& ctx) const override {
-    if (ctx.spec == nullptr) return NeedsSpec(kName, "root.readonly must be true");
+    if (ctx.spec == nullptr) return NeedsSpec(kReadOnlyRootfsCheck, "root.readonly must be true");
     if (!ctx.spec->root_readonly) {
-      return Fail(kName,
+      return Fail(kReadOnlyRootfsCheck,
                   "the root filesystem is writable: run with --read-only (and a tmpfs for the "
                   "paths the process writes)",
                   "root.readonly true", "false");
     }
-    return Pass(kName, "the root filesystem is read-only");
+    return Pass(kReadOnlyRootfsCheck, "the root filesystem is read-only");
   }
 };
 

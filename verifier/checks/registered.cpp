@@ -6,11 +6,11 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "registered";
+constexpr const char* kRegisteredCheck = "registered";
 
 class Registered : public Requirement {
  public:
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kRegisteredCheck; }
   nlohmann::json Value() const override { return true; }
 
   Finding Check(const CheckContext& ctx) const override {
@@ -22,21 +22,23 @@ class Registered : public Requirement {
   static Finding CheckByName(const CheckContext& ctx) {
     std::string name = ctx.matched_name->String();
     auto reg = ctx.registrations.FindByName(name);
-    if (!reg.ok()) return Fail(kName, "cannot read registrations: " + reg.error().What());
+    if (!reg.ok())
+      return Fail(kRegisteredCheck, "cannot read registrations: " + reg.error().What());
     if (!*reg) {
-      return Fail(kName, ctx.matched_name->Familiar() + " is not registered", "",
+      return Fail(kRegisteredCheck, ctx.matched_name->Familiar() + " is not registered", "",
                   ctx.image.TopChainId());
     }
     const Registration& r = **reg;
     if (r.chain_ids == ctx.image.chain_ids) {
       // Same layers: a metadata-only rebuild still has another config, judged here.
       if (!RegistrationBindsImage(r, ctx.image)) {
-        return Fail(kName, ConfigDifference(r, ctx.image, ctx.matched_name->Familiar()), r.image_id,
-                    ctx.image.image_id);
+        return Fail(kRegisteredCheck, ConfigDifference(r, ctx.image, ctx.matched_name->Familiar()),
+                    r.image_id, ctx.image.image_id);
       }
-      return Pass(kName, (r.layers_only ? "layer chain equals the registration (layers only) of "
-                                        : "layer chain and config equal the registration of ") +
-                             ctx.matched_name->Familiar() + " (" + r.registered_at + ")");
+      return Pass(kRegisteredCheck,
+                  (r.layers_only ? "layer chain equals the registration (layers only) of "
+                                 : "layer chain and config equal the registration of ") +
+                      ctx.matched_name->Familiar() + " (" + r.registered_at + ")");
     }
     size_t at = FirstChainDifference(r.chain_ids, ctx.image.chain_ids);
     std::string detail = fmt::format(
@@ -44,13 +46,14 @@ class Registered : public Requirement {
         "chainID {}); first difference at layer {}",
         ctx.matched_name->Familiar(), r.chain_ids.size(), r.TopChainId(),
         ctx.image.chain_ids.size(), ctx.image.TopChainId(), at + 1);
-    return Fail(kName, "layer chain differs from the registration: " + detail, r.TopChainId(),
-                ctx.image.TopChainId());
+    return Fail(kRegisteredCheck, "layer chain differs from the registration: " + detail,
+                r.TopChainId(), ctx.image.TopChainId());
   }
 
   static Finding CheckByChain(const CheckContext& ctx) {
     auto regs = ctx.registrations.FindByChain(ctx.image.TopChainId());
-    if (!regs.ok()) return Fail(kName, "cannot read registrations: " + regs.error().What());
+    if (!regs.ok())
+      return Fail(kRegisteredCheck, "cannot read registrations: " + regs.error().What());
     std::string config_difference;  // of the first covered registration with these layers
     const Registration* differing = nullptr;
     for (const auto& r : *regs) {
@@ -59,9 +62,10 @@ class Registered : public Requirement {
       if (ctx.rule_pattern != nullptr && !ctx.rule_pattern->Matches(*ref)) continue;
       if (r.chain_ids != ctx.image.chain_ids) continue;
       if (RegistrationBindsImage(r, ctx.image)) {
-        return Pass(kName, (r.layers_only ? "layer chain equals the registration (layers only) of "
-                                          : "layer chain and config equal the registration of ") +
-                               ref->Familiar());
+        return Pass(kRegisteredCheck,
+                    (r.layers_only ? "layer chain equals the registration (layers only) of "
+                                   : "layer chain and config equal the registration of ") +
+                        ref->Familiar());
       }
       if (differing == nullptr) {
         differing = &r;
@@ -69,9 +73,9 @@ class Registered : public Requirement {
       }
     }
     if (differing != nullptr) {
-      return Fail(kName, config_difference, differing->image_id, ctx.image.image_id);
+      return Fail(kRegisteredCheck, config_difference, differing->image_id, ctx.image.image_id);
     }
-    return Fail(kName,
+    return Fail(kRegisteredCheck,
                 "no registration covered by this rule has the image's layer chain (top chainID " +
                     ctx.image.TopChainId() + ")",
                 "", ctx.image.TopChainId());

@@ -9,34 +9,34 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "registries";
+constexpr const char* kRegistriesCheck = "registries";
 constexpr size_t kMaxRegistries = 256;
 
 class Registries : public Requirement {
  public:
   explicit Registries(std::vector<std::string> hosts) : hosts_(std::move(hosts)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kRegistriesCheck; }
   nlohmann::json Value() const override { return hosts_; }
 
   Finding Check(const CheckContext& ctx) const override {
     std::vector<Reference> names = NamesInQuestion(ctx);
     if (names.empty()) {
-      return Fail(kName, "the image has no name, so its registry is unknown (allowed: " +
-                             AllowedText() + ")");
+      return Fail(kRegistriesCheck, "the image has no name, so its registry is unknown (allowed: " +
+                                        AllowedText() + ")");
     }
     for (const auto& n : names) {
       std::string domain;  // host names are case-insensitive; Docker keeps what was typed
       for (char c : n.domain)
         domain.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
       if (std::find(hosts_.begin(), hosts_.end(), domain) == hosts_.end()) {
-        return Fail(kName,
+        return Fail(kRegistriesCheck,
                     fmt::format("{} comes from registry {}, which is not allowed (allowed: {})",
                                 n.Familiar(), n.domain, AllowedText()),
                     AllowedText(), n.domain);
       }
     }
-    return Pass(kName, fmt::format("{} comes from allowed registry {}", names.front().Familiar(),
-                                   names.front().domain));
+    return Pass(kRegistriesCheck, fmt::format("{} comes from allowed registry {}",
+                                              names.front().Familiar(), names.front().domain));
   }
 
  private:

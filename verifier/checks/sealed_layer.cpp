@@ -9,7 +9,7 @@ namespace {
 
 constexpr size_t kMaxListed = 5;
 
-std::string Parent(const std::string& rel) {
+std::string SealedParent(const std::string& rel) {
   auto slash = rel.rfind('/');
   return slash == std::string::npos ? std::string() : rel.substr(0, slash);
 }
@@ -35,7 +35,7 @@ std::vector<std::string> CheckContainerLayer(const std::string& layer_dir,
   std::vector<std::string> found;
   size_t count = 0;
   for (const auto& [rel, e] : tree->entries()) {
-    bool in_protected = protected_dirs.count(Parent(rel)) > 0;
+    bool in_protected = protected_dirs.count(SealedParent(rel)) > 0;
     if (!in_protected && !IsCode(rel, e)) continue;
     if (++count <= kMaxListed) found.push_back(AbsPath(rel));
   }

@@ -14,7 +14,7 @@
 namespace verified {
 namespace {
 
-constexpr const char* kName = "signed_by";
+constexpr const char* kSignedByCheck = "signed_by";
 // Attempts spelt out in a finding; a refusal message stays readable when a store holds many.
 constexpr size_t kMaxAttemptsShown = 8;
 
@@ -81,7 +81,7 @@ void SaveCache(const CheckContext& ctx, Evaluation& e) {
 class SignedBy : public Requirement {
  public:
   explicit SignedBy(SignatureRule rule) : rule_(std::move(rule)) {}
-  std::string Name() const override { return kName; }
+  std::string Name() const override { return kSignedByCheck; }
   nlohmann::json Value() const override { return rule_.keys; }
   const SignatureRule& rule() const { return rule_; }
 
@@ -90,7 +90,7 @@ class SignedBy : public Requirement {
     signature::RuleKeys keys;
     for (const auto& name : rule_.keys) {
       auto id = signature::LoadKeyFingerprint(signature::ImageKeyDirectory(config_dir), name);
-      if (!id.ok()) return Fail(kName, "trusted key " + name + ": " + id.error().What());
+      if (!id.ok()) return Fail(kSignedByCheck, "trusted key " + name + ": " + id.error().What());
       keys.ids.push_back(std::move(id).value());
     }
     // Parsed only when a signature is not in the verification cache (cached_verification.h).
@@ -114,7 +114,8 @@ class SignedBy : public Requirement {
     };
     auto candidates = signature::CollectSignatures(config_dir, ctx.image);
     if (!candidates.ok()) {
-      return Fail(kName, "the signature store cannot be read: " + candidates.error().What());
+      return Fail(kSignedByCheck,
+                  "the signature store cannot be read: " + candidates.error().What());
     }
     if (candidates->empty()) return Unsigned(ctx, config_dir);
     Evaluation e;
@@ -123,7 +124,7 @@ class SignedBy : public Requirement {
       for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
     }
     SaveCache(ctx, e);
-    if (!key_error.empty()) return Fail(kName, key_error);
+    if (!key_error.empty()) return Fail(kSignedByCheck, key_error);
     return Conclude(e);
   }
 
@@ -142,7 +143,7 @@ class SignedBy : public Requirement {
     if (digests.ok()) {
       for (const auto& d : *digests) looked += (looked.empty() ? "" : ", ") + Short(d);
     }
-    return Fail(kName,
+    return Fail(kSignedByCheck,
                 fmt::format("needs {}; no signature is stored for this image (looked up the "
                             "manifests the engine keeps for it and those imported with a config "
                             "digest of {}: {}); import one with verifiedctl signature import",
@@ -243,14 +244,15 @@ class SignedBy : public Requirement {
     if (!e.cache_note.empty()) tried += "; " + e.cache_note;
     std::string counted = fmt::format("{} of {} needed", e.counted_keys.size(), rule_.count);
     if (e.counted_keys.size() < rule_.count) {
-      return Fail(kName, fmt::format("needs {}; {} counted: {}", Wanted(), counted, tried),
+      return Fail(kSignedByCheck, fmt::format("needs {}; {} counted: {}", Wanted(), counted, tried),
                   Wanted(), counted);
     }
     std::string note = e.bundle_by_pattern
                            ? " (signed_identity repository: a bundle binds no name, the rule's "
                              "pattern does)"
                            : "";
-    return Pass(kName, fmt::format("{} counted{}: {}; proven: {}", counted, note, tried, e.proof));
+    return Pass(kSignedByCheck,
+                fmt::format("{} counted{}: {}; proven: {}", counted, note, tried, e.proof));
   }
 
   SignatureRule rule_;

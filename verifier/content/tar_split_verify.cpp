@@ -49,7 +49,7 @@ class ParentCache {
   Fd fd_;
 };
 
-std::pair<std::string, std::string> SplitParent(const std::string& path) {
+std::pair<std::string, std::string> SplitParentPath(const std::string& path) {
   auto slash = path.rfind('/');
   if (slash == std::string::npos) return {"", path};
   return {path.substr(0, slash), path.substr(slash + 1)};
@@ -65,7 +65,7 @@ struct PendingHeader {
 // is a mismatch (the sentence), not an error.
 Result<std::optional<std::string>> OpenContent(ParentCache& parents, const std::string& path,
                                                const DiskStat& root, Fd& out, DiskStat& st) {
-  auto [parent, base] = SplitParent(path);
+  auto [parent, base] = SplitParentPath(path);
   auto dirfd = parents.Get(parent);
   if (!dirfd.ok()) {
     return std::optional<std::string>("cannot be reached: " + dirfd.error().What());

@@ -35,7 +35,7 @@ bool SafeId(const std::string& id) {
          id.find('\0') == std::string::npos && id.size() <= 1024;
 }
 
-Result<std::vector<std::string>> StringList(const nlohmann::json& j, const char* key) {
+Result<std::vector<std::string>> SealStringList(const nlohmann::json& j, const char* key) {
   std::vector<std::string> out;
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return out;
@@ -81,8 +81,8 @@ Result<SealRecord> ParseSealRecord(std::string_view text) {
   VERIFIED_ASSIGN_OR_RETURN(r.rule, OptionalString(j, "rule", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.mode, OptionalString(j, "mode", "seal record"));
   VERIFIED_ASSIGN_OR_RETURN(r.sealed_at, OptionalString(j, "sealed_at", "seal record"));
-  VERIFIED_ASSIGN_OR_RETURN(r.namespaces, StringList(j, "namespaces"));
-  VERIFIED_ASSIGN_OR_RETURN(r.index_entries, StringList(j, "index_entries"));
+  VERIFIED_ASSIGN_OR_RETURN(r.namespaces, SealStringList(j, "namespaces"));
+  VERIFIED_ASSIGN_OR_RETURN(r.index_entries, SealStringList(j, "index_entries"));
   if (r.container_id.empty()) {
     return MakeError(ErrorKind::kParse, "seal record has no container_id");
   }

@@ -9,12 +9,12 @@
 namespace verified::signature {
 namespace {
 
-constexpr std::string_view kBegin = "-----BEGIN PRIVATE KEY-----";
+constexpr std::string_view kPrivateBegin = "-----BEGIN PRIVATE KEY-----";
 
 // Never prompt: an encrypted key without a password is an error, not a terminal read.
 int NoPassword(char*, int, int, void*) { return 0; }
 
-std::string_view Trim(std::string_view s) {
+std::string_view TrimPem(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return {};
   size_t e = s.find_last_not_of(" \t\r\n");
@@ -32,9 +32,10 @@ Status CheckLabel(std::string_view pem, std::string_view name) {
                        name, enc);
     }
   }
-  std::string_view t = Trim(pem);
-  if (t.substr(0, kBegin.size()) != kBegin || t.find(kBegin, 1) != std::string_view::npos ||
-      t.size() < 25 || t.substr(t.size() - 25) != "-----END PRIVATE KEY-----") {
+  std::string_view t = TrimPem(pem);
+  if (t.substr(0, kPrivateBegin.size()) != kPrivateBegin ||
+      t.find(kPrivateBegin, 1) != std::string_view::npos || t.size() < 25 ||
+      t.substr(t.size() - 25) != "-----END PRIVATE KEY-----") {
     return MakeError(ErrorKind::kParse,
                      "key {}: not exactly one PEM \"PRIVATE KEY\" block (unencrypted PKCS#8)",
                      name);

@@ -17,8 +17,8 @@ namespace {
 
 using namespace std::string_view_literals;
 
-constexpr std::string_view kBegin = "-----BEGIN PUBLIC KEY-----";
-constexpr std::string_view kEnd = "-----END PUBLIC KEY-----";
+constexpr std::string_view kPublicBegin = "-----BEGIN PUBLIC KEY-----";
+constexpr std::string_view kPublicEnd = "-----END PUBLIC KEY-----";
 constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 
@@ -178,13 +178,13 @@ std::string PublicKey::Pem() const {
   std::string b64 = Base64Encode(der_);
   // Appended piece by piece: GCC 12 at -O3 warns falsely on `std::string(x) + "..."` chains
   // (gcc.gnu.org/PR105329), which -Werror turns into a Release build failure.
-  std::string out(kBegin);
+  std::string out(kPublicBegin);
   out += '\n';
   for (size_t i = 0; i < b64.size(); i += 64) {
     out.append(b64, i, 64);
     out += '\n';
   }
-  out += kEnd;
+  out += kPublicEnd;
   out += '\n';
   return out;
 }

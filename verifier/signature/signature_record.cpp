@@ -5,19 +5,19 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "verifier/core/base64.h"
 #include "verifier/core/go_json_keys.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/image/digest.h"
 #include "verifier/signature/cosign_simple_signing.h"
 #include "verifier/signature/in_toto_statement.h"
 #include "verifier/signature/sigstore_bundle.h"
-#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {
 namespace {
 
-constexpr std::string_view kWhat = "signature record";
+constexpr std::string_view kRecordWhat = "signature record";
 // Base64 text length of n bytes.
 constexpr size_t Base64Chars(size_t n) { return (n + 2) / 3 * 4; }
 
@@ -25,7 +25,8 @@ Result<std::string> OptionalString(const nlohmann::json& j, std::string_view key
   auto it = j.find(std::string(key));
   if (it == j.end()) return std::string();
   if (!it->is_string() || it->get_ref<const std::string&>().size() > 1024) {
-    return MakeError(ErrorKind::kParse, "{}: {} is not a string of at most 1024 bytes", kWhat, key);
+    return MakeError(ErrorKind::kParse, "{}: {} is not a string of at most 1024 bytes", kRecordWhat,
+                     key);
   }
   return it->get<std::string>();
 }
@@ -33,23 +34,23 @@ Result<std::string> OptionalString(const nlohmann::json& j, std::string_view key
 // Checks the material of one format; the signature keeps its text, the rest is decoded.
 Status ParseMaterial(const nlohmann::json& doc, SignatureRecord& out) {
   if (out.format == SignatureFormat::kSimpleSigning) {
-    VERIFIED_RETURN_IF_ERROR(CheckMembers(doc, kWhat,
+    VERIFIED_RETURN_IF_ERROR(CheckMembers(doc, kRecordWhat,
                                           {"version", "format", "digest", "payload", "signature"},
                                           {"version", "format", "digest", "payload", "signature",
                                            "imported_by", "imported_at", "source"}));
-    VERIFIED_ASSIGN_OR_RETURN(std::string payload, RequiredString(doc, "payload", kWhat));
+    VERIFIED_ASSIGN_OR_RETURN(std::string payload, RequiredString(doc, "payload", kRecordWhat));
     VERIFIED_ASSIGN_OR_RETURN(out.payload,
                               Base64DecodeStrict(payload, "signature record: payload",
                                                  Base64Chars(kMaxSimpleSigningPayloadBytes)));
-    VERIFIED_ASSIGN_OR_RETURN(out.signature_base64, RequiredString(doc, "signature", kWhat));
+    VERIFIED_ASSIGN_OR_RETURN(out.signature_base64, RequiredString(doc, "signature", kRecordWhat));
     VERIFIED_RETURN_IF_ERROR(Base64DecodeStrict(out.signature_base64, "signature record: signature",
                                                 kMaxSignatureBase64Chars));
     return Ok();
   }
   VERIFIED_RETURN_IF_ERROR(CheckMembers(
-      doc, kWhat, {"version", "format", "digest", "bundle"},
+      doc, kRecordWhat, {"version", "format", "digest", "bundle"},
       {"version", "format", "digest", "bundle", "imported_by", "imported_at", "source"}));
-  VERIFIED_ASSIGN_OR_RETURN(std::string bundle, RequiredString(doc, "bundle", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(std::string bundle, RequiredString(doc, "bundle", kRecordWhat));
   VERIFIED_ASSIGN_OR_RETURN(out.bundle, Base64DecodeStrict(bundle, "signature record: bundle",
                                                            Base64Chars(kMaxBundleBytes)));
   return Ok();
@@ -151,25 +152,25 @@ std::string SerializeSignatureRecord(const SignatureRecord& record) {
 
 Result<SignatureRecord> ParseSignatureRecord(std::string_view text) {
   if (text.size() > kMaxSignatureRecordBytes) {
-    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds the {} byte limit", kWhat,
+    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds the {} byte limit", kRecordWhat,
                      text.size(), kMaxSignatureRecordBytes);
   }
-  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(text, kWhat));
-  if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{} is not a JSON object", kWhat);
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(text, kRecordWhat));
+  if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{} is not a JSON object", kRecordWhat);
   auto version = doc.find("version");
   if (version == doc.end() || !version->is_number_unsigned() || version->get<uint64_t>() != 1) {
-    return MakeError(ErrorKind::kParse, "{}: version must be 1", kWhat);
+    return MakeError(ErrorKind::kParse, "{}: version must be 1", kRecordWhat);
   }
   SignatureRecord out;
-  VERIFIED_ASSIGN_OR_RETURN(std::string format, RequiredString(doc, "format", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(std::string format, RequiredString(doc, "format", kRecordWhat));
   if (format == "simple-signing") {
     out.format = SignatureFormat::kSimpleSigning;
   } else if (format == "sigstore-bundle") {
     out.format = SignatureFormat::kSigstoreBundle;
   } else {
-    return MakeError(ErrorKind::kParse, "{}: unknown format {}", kWhat, QuoteJsonKey(format));
+    return MakeError(ErrorKind::kParse, "{}: unknown format {}", kRecordWhat, QuoteJsonKey(format));
   }
-  VERIFIED_ASSIGN_OR_RETURN(std::string digest, RequiredString(doc, "digest", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(std::string digest, RequiredString(doc, "digest", kRecordWhat));
   VERIFIED_ASSIGN_OR_RETURN(out.digest, ParseDigest(digest, "signature record: digest"));
   VERIFIED_RETURN_IF_ERROR(ParseMaterial(doc, out));
   VERIFIED_ASSIGN_OR_RETURN(out.imported_by, OptionalString(doc, "imported_by"));

@@ -45,7 +45,7 @@ Result<FileStamp> StampFrom(const nlohmann::json& j) {
                    j[3].get<int64_t>(), j[4].get<int64_t>()};
 }
 
-bool IsDigest(const nlohmann::json& j) {
+bool IsStatementDigest(const nlohmann::json& j) {
   return j.is_string() && j.get_ref<const std::string&>().size() == 7 + kHexBytes &&
          j.get_ref<const std::string&>().rfind("sha256:", 0) == 0 &&
          IsHex64(std::string_view(j.get_ref<const std::string&>()).substr(7));
@@ -65,7 +65,7 @@ Result<StatementCacheHeader> HeaderFrom(std::string_view line) {
   VERIFIED_ASSIGN_OR_RETURN(h.statement_file, StampFrom(j["statement_file"]));
   VERIFIED_ASSIGN_OR_RETURN(h.signature_file, StampFrom(j["signature_file"]));
   for (const char* m : {"statement", "signature", "key"}) {
-    if (!IsDigest(j[m])) return bad();
+    if (!IsStatementDigest(j[m])) return bad();
   }
   for (const char* m : {"version", "signed_at", "expires", "grace_seconds"}) {
     if (!j[m].is_number_integer()) return bad();
@@ -80,7 +80,7 @@ Result<StatementCacheHeader> HeaderFrom(std::string_view line) {
   h.grace_seconds = j["grace_seconds"].get<int64_t>();
   h.registrations = j["registrations"].get<uint64_t>();
   for (const auto& [path, digest] : j["files"].items()) {
-    if (UnderImages(path) || !IsCoveredPath(path) || !IsDigest(digest)) return bad();
+    if (UnderImages(path) || !IsCoveredPath(path) || !IsStatementDigest(digest)) return bad();
     h.files.emplace(path, digest.get<std::string>());
   }
   if (!h.files.count("policy.json") || h.registrations > kMaxStatementFiles) return bad();

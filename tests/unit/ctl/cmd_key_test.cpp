@@ -16,7 +16,7 @@ namespace {
 using testing::TempDir;
 
 // Runs `verifiedctl --config-dir DIR ARGS...` in-process; returns the exit status.
-int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
+int RunKeyCtl(const std::string& config_dir, std::vector<std::string> args) {
   return testing::RunCtl(config_dir, std::move(args),
                          [](CLI::App& app, CtlContext& ctx) { AddKeyCommands(app, ctx); });
 }
@@ -24,7 +24,7 @@ int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
 TEST(CmdKey, GenerateWritesA0600PrivateKeyAndTheTrustedPublicKey) {
   TempDir dir;
   std::string priv = dir / "ci.key";
-  ASSERT_EQ(RunCtl(dir / "etc", {"key", "generate", "ci", "--private-out", priv}), kExitOk);
+  ASSERT_EQ(RunKeyCtl(dir / "etc", {"key", "generate", "ci", "--private-out", priv}), kExitOk);
   struct stat st;
   ASSERT_EQ(stat(priv.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0600u);
@@ -34,10 +34,10 @@ TEST(CmdKey, GenerateWritesA0600PrivateKeyAndTheTrustedPublicKey) {
   EXPECT_EQ(key->type(), signature::KeyType::kEcdsaP256);
   // Never overwritten: neither the private key file nor the trusted public key.
   std::string before = testing::ReadFile(priv);
-  EXPECT_EQ(RunCtl(dir / "etc", {"key", "generate", "ci2", "--private-out", priv}), kExitError);
+  EXPECT_EQ(RunKeyCtl(dir / "etc", {"key", "generate", "ci2", "--private-out", priv}), kExitError);
   EXPECT_EQ(testing::ReadFile(priv), before);
   EXPECT_FALSE(signature::LoadKey(dir / "etc", "ci2").ok());  // nothing half-done
-  EXPECT_EQ(RunCtl(dir / "etc", {"key", "generate", "ci", "--private-out", dir / "other.key"}),
+  EXPECT_EQ(RunKeyCtl(dir / "etc", {"key", "generate", "ci", "--private-out", dir / "other.key"}),
             kExitError);
   EXPECT_EQ(testing::ReadFile(dir / "other.key"), "");
   EXPECT_EQ(signature::LoadKey(dir / "etc", "ci")->fingerprint(), key->fingerprint());
@@ -48,18 +48,18 @@ TEST(CmdKey, AddListRemove) {
   std::string etc = dir / "etc";
   std::string pub =
       std::string(VERIFIED_SOURCE_DIR) + "/tests/fixtures/signatures/cosign/cosign.pub";
-  EXPECT_EQ(RunCtl(etc, {"key", "add", "cosign", pub}), kExitOk);
-  EXPECT_EQ(RunCtl(etc, {"key", "add", "cosign", pub}), kExitError);  // exists
-  EXPECT_EQ(RunCtl(etc, {"key", "add", "Bad/Name", pub}), kExitError);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "add", "cosign", pub}), kExitOk);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "add", "cosign", pub}), kExitError);  // exists
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "add", "Bad/Name", pub}), kExitError);
   testing::WriteFile(dir / "two.pub", testing::ReadFile(pub) + testing::ReadFile(pub));
-  EXPECT_EQ(RunCtl(etc, {"key", "add", "two", dir / "two.pub"}), kExitError);
-  EXPECT_EQ(RunCtl(etc, {"key", "list"}), kExitOk);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "add", "two", dir / "two.pub"}), kExitError);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "list"}), kExitOk);
   auto keys = signature::ListKeys(etc);
   ASSERT_TRUE(keys.ok());
   ASSERT_EQ(keys->size(), 1u);
   EXPECT_EQ((*keys)[0].name(), "cosign");
-  EXPECT_EQ(RunCtl(etc, {"key", "remove", "cosign"}), kExitOk);
-  EXPECT_EQ(RunCtl(etc, {"key", "remove", "cosign"}), kExitError);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "remove", "cosign"}), kExitOk);
+  EXPECT_EQ(RunKeyCtl(etc, {"key", "remove", "cosign"}), kExitError);
   EXPECT_TRUE(signature::ListKeys(etc)->empty());
 }
 

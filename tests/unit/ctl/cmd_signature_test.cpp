@@ -22,7 +22,7 @@ namespace {
 
 using testing::TempDir;
 
-const std::string kDigest =
+const std::string kSignedDigest =
     "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00";
 
 std::string Fixture(const std::string& rel) {
@@ -30,7 +30,7 @@ std::string Fixture(const std::string& rel) {
 }
 
 // Runs `verifiedctl --config-dir DIR ARGS...` in-process; returns the exit status.
-int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
+int RunSignatureCtl(const std::string& config_dir, std::vector<std::string> args) {
   return testing::RunCtl(config_dir, std::move(args), [](CLI::App& app, CtlContext& ctx) {
     AddKeyCommands(app, ctx);
     AddSignatureCommands(app, ctx);
@@ -48,7 +48,7 @@ SignatureImportRequest Request(const std::string& dir, const std::string& bundle
   return r;
 }
 
-size_t Stored(const std::string& etc, const std::string& digest = kDigest) {
+size_t Stored(const std::string& etc, const std::string& digest = kSignedDigest) {
   auto s = signature::SignaturesFor(etc, digest);
   EXPECT_TRUE(s.ok()) << s.error().What();
   return s.ok() ? s->records.size() : 0;
@@ -58,14 +58,15 @@ TEST(CmdSignature, ImportsTheValidCosignDirsAndRefusesTheOthers) {
   TempDir dir;
   std::string etc = dir / "etc";
   // No key trusted yet: refused.
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", Fixture("dir-img-cosign-valid")}), kExitError);
-  ASSERT_EQ(RunCtl(etc, {"key", "add", "other", Fixture("cosign2.pub")}), kExitOk);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", Fixture("dir-img-cosign-valid")}),
+            kExitError);
+  ASSERT_EQ(RunSignatureCtl(etc, {"key", "add", "other", Fixture("cosign2.pub")}), kExitOk);
   auto only2 = ImportSignatures(etc, Request(Fixture("dir-img-cosign-valid")));
   ASSERT_FALSE(only2.ok());
   EXPECT_NE(only2.error().What().find("signed by no trusted key"), std::string::npos);
   EXPECT_EQ(Stored(etc), 0u);
 
-  ASSERT_EQ(RunCtl(etc, {"key", "add", "cosign", Fixture("cosign.pub")}), kExitOk);
+  ASSERT_EQ(RunSignatureCtl(etc, {"key", "add", "cosign", Fixture("cosign.pub")}), kExitOk);
   for (const char* bad :
        {"dir-img-cosign-modified-manifest", "dir-img-cosign-manifest-digest-error"}) {
     auto r = ImportSignatures(etc, Request(Fixture(bad)));
@@ -85,43 +86,44 @@ TEST(CmdSignature, ImportsTheValidCosignDirsAndRefusesTheOthers) {
   auto again = ImportSignatures(etc, Request(Fixture("dir-img-cosign-valid")));
   ASSERT_TRUE(again.ok()) << again.error().What();
   EXPECT_FALSE((*again)[0].added);
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", Fixture("dir-img-cosign-valid-with-tag")}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", Fixture("dir-img-cosign-valid-with-tag")}),
             kExitOk);
   EXPECT_EQ(Stored(etc), 3u);
-  EXPECT_EQ(signature::SignaturesFor(etc, kDigest)->manifest,
+  EXPECT_EQ(signature::SignaturesFor(etc, kSignedDigest)->manifest,
             testing::ReadFile(Fixture("dir-img-cosign-valid/manifest.json")));
-  EXPECT_EQ(RunCtl(etc, {"signature", "list"}), kExitOk);
-  EXPECT_EQ(RunCtl(etc, {"signature", "list", "--json"}), kExitOk);
-  EXPECT_EQ(RunCtl(etc, {"signature", "remove", kDigest}), kExitOk);
-  EXPECT_EQ(RunCtl(etc, {"signature", "remove", kDigest}), kExitError);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "list"}), kExitOk);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "list", "--json"}), kExitOk);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "remove", kSignedDigest}), kExitOk);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "remove", kSignedDigest}), kExitError);
   EXPECT_EQ(Stored(etc), 0u);
 }
 
 TEST(CmdSignature, ImportsPayloadAndSignatureFilesAsCosignWritesThem) {
   TempDir dir;
   std::string etc = dir / "etc";
-  ASSERT_EQ(RunCtl(etc, {"key", "add", "cosign", Fixture("cosign.pub")}), kExitOk);
+  ASSERT_EQ(RunSignatureCtl(etc, {"key", "add", "cosign", Fixture("cosign.pub")}), kExitOk);
   auto sig = testing::ReadSigstoreJsonSignature(
       testing::ReadFile(Fixture("dir-img-cosign-valid/signature-1")));
   testing::WriteFile(dir / "payload.json", sig.payload);
   testing::WriteFile(dir / "payload.sig", sig.signature_base64 + "\n");
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--payload", dir / "payload.json", "--signature",
-                         dir / "payload.sig", "--manifest",
-                         Fixture("dir-img-cosign-modified-manifest/manifest.json")}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--payload", dir / "payload.json",
+                                  "--signature", dir / "payload.sig", "--manifest",
+                                  Fixture("dir-img-cosign-modified-manifest/manifest.json")}),
             kExitError);
   EXPECT_EQ(Stored(etc), 0u);
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--payload", dir / "payload.json"}), kExitError);
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--payload", dir / "payload.json", "--signature",
-                         dir / "payload.sig"}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--payload", dir / "payload.json"}),
+            kExitError);
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--payload", dir / "payload.json",
+                                  "--signature", dir / "payload.sig"}),
             kExitOk);
-  auto stored = signature::SignaturesFor(etc, kDigest);
+  auto stored = signature::SignaturesFor(etc, kSignedDigest);
   ASSERT_EQ(stored->records.size(), 1u);
   EXPECT_FALSE(stored->manifest.has_value());
   EXPECT_EQ(stored->records[0].signature_base64, sig.signature_base64);
   // Payload bytes changed by one: the signature no longer verifies.
   testing::WriteFile(dir / "payload.json", sig.payload + "\n");
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--payload", dir / "payload.json", "--signature",
-                         dir / "payload.sig"}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--payload", dir / "payload.json",
+                                  "--signature", dir / "payload.sig"}),
             kExitError);
 }
 
@@ -130,7 +132,7 @@ TEST(CmdSignature, ImportsAV03BundleByItsSubject) {
   std::string etc = dir / "etc";
   testing::TestSigner signer("P-256");
   testing::WriteFile(dir / "ci.pub", signer.PublicPem());
-  ASSERT_EQ(RunCtl(etc, {"key", "add", "ci", dir / "ci.pub"}), kExitOk);
+  ASSERT_EQ(RunSignatureCtl(etc, {"key", "add", "ci", dir / "ci.pub"}), kExitOk);
   std::string manifest = "{\"schemaVersion\":2}";
   std::string digest = Sha256Digest(manifest);
   auto bundle = [&](const std::string& predicate) {
@@ -148,29 +150,30 @@ TEST(CmdSignature, ImportsAV03BundleByItsSubject) {
     return b.dump();
   };
   testing::WriteFile(dir / "att.sigstore.json", bundle("https://slsa.dev/provenance/v1"));
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--bundle", dir / "att.sigstore.json"}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--bundle", dir / "att.sigstore.json"}),
             kExitError);
   testing::WriteFile(dir / "img.sigstore.json",
                      bundle(std::string(signature::kCosignSignPredicate)));
   testing::WriteFile(dir / "other.json", manifest + " ");
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--bundle", dir / "img.sigstore.json", "--manifest",
-                         dir / "other.json"}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--bundle", dir / "img.sigstore.json",
+                                  "--manifest", dir / "other.json"}),
             kExitError);
   EXPECT_EQ(Stored(etc, digest), 0u);
   testing::WriteFile(dir / "manifest.json", manifest);
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--bundle", dir / "img.sigstore.json", "--manifest",
-                         dir / "manifest.json"}),
+  EXPECT_EQ(RunSignatureCtl(etc, {"signature", "import", "--bundle", dir / "img.sigstore.json",
+                                  "--manifest", dir / "manifest.json"}),
             kExitOk);
   auto stored = signature::SignaturesFor(etc, digest);
   ASSERT_EQ(stored->records.size(), 1u);
   EXPECT_EQ(stored->records[0].format, signature::SignatureFormat::kSigstoreBundle);
   EXPECT_EQ(stored->manifest, manifest);
   // The real model-signing bundle is signed by a key this host does not trust.
-  EXPECT_EQ(RunCtl(etc, {"signature", "import", "--bundle",
-                         std::string(VERIFIED_SOURCE_DIR) +
-                             "/tests/fixtures/signatures/sigstore-bundle/model-signing-key-dsse/"
-                             "bundle.sigstore.json"}),
-            kExitError);
+  EXPECT_EQ(
+      RunSignatureCtl(etc, {"signature", "import", "--bundle",
+                            std::string(VERIFIED_SOURCE_DIR) +
+                                "/tests/fixtures/signatures/sigstore-bundle/model-signing-key-dsse/"
+                                "bundle.sigstore.json"}),
+      kExitError);
 }
 
 TEST(CmdSignature, RequestMustNameExactlyOneSource) {

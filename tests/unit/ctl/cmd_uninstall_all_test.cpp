@@ -12,7 +12,7 @@ namespace {
 
 using testing::TempDir;
 
-int RunCtl(const std::string& config_dir, std::vector<std::string> args) {
+int RunAllCtl(const std::string& config_dir, std::vector<std::string> args) {
   return testing::RunCtl(config_dir, std::move(args), AddAllCommands);
 }
 
@@ -37,7 +37,7 @@ TEST(UninstallAll, RefusesAStateItCannotUndoCompletely) {
 
 TEST(UninstallAll, NothingRecordedIsNotAnError) {
   TempDir dir;
-  EXPECT_EQ(RunCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
+  EXPECT_EQ(RunAllCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
 }
 
 // Debian's docker.io ships no daemon.json: install creates one, uninstall removes it again
@@ -49,14 +49,14 @@ TEST(UninstallDocker, RemovesTheDaemonJsonInstallCreated) {
     std::vector<std::string> args = {"install", "docker",         "--daemon-json",
                                      json,      "--runtime-path", "/bin/true"};
     if (as_default) args.push_back("--default-runtime");
-    ASSERT_EQ(RunCtl(dir / "etc", args), kExitOk);
+    ASSERT_EQ(RunAllCtl(dir / "etc", args), kExitOk);
     ASSERT_TRUE(Exists(json));
     // A plain uninstall keeps the file: a live dockerd's reload needs it.
-    ASSERT_EQ(RunCtl(dir / "etc", {"uninstall", "docker"}), kExitOk);
+    ASSERT_EQ(RunAllCtl(dir / "etc", {"uninstall", "docker"}), kExitOk);
     EXPECT_TRUE(Exists(json));
     ASSERT_EQ(unlink(json.c_str()), 0);
-    ASSERT_EQ(RunCtl(dir / "etc", args), kExitOk);
-    ASSERT_EQ(RunCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
+    ASSERT_EQ(RunAllCtl(dir / "etc", args), kExitOk);
+    ASSERT_EQ(RunAllCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
     EXPECT_FALSE(Exists(json)) << testing::ReadFile(json);
   }
 }
@@ -65,10 +65,10 @@ TEST(UninstallDocker, KeepsADaemonJsonThatExistedBefore) {
   TempDir dir;
   std::string json = dir / "daemon.json";
   testing::WriteFile(json, "{\"debug\": true}\n");
-  ASSERT_EQ(RunCtl(dir / "etc",
-                   {"install", "docker", "--daemon-json", json, "--runtime-path", "/bin/true"}),
+  ASSERT_EQ(RunAllCtl(dir / "etc",
+                      {"install", "docker", "--daemon-json", json, "--runtime-path", "/bin/true"}),
             kExitOk);
-  ASSERT_EQ(RunCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
+  ASSERT_EQ(RunAllCtl(dir / "etc", {"uninstall", "all"}), kExitOk);
   ASSERT_TRUE(Exists(json));
   EXPECT_EQ(nlohmann::json::parse(testing::ReadFile(json)),
             nlohmann::json::parse(R"({"debug":true})"));

@@ -9,12 +9,12 @@
 
 #include "unit/support/temp_dir.h"
 #include "unit/verifier/store/cstorage/fake_graphroot.h"
+#include "verifier/core/base64.h"
 #include "verifier/crypto/sha256.h"
 #include "verifier/fs/dir.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/key_generate.h"
 #include "verifier/signature/signature_store.h"
-#include "verifier/core/base64.h"
 #include "verifier/store/cstorage/cstorage_store.h"
 
 namespace verified::ctl {
@@ -31,15 +31,15 @@ class ImageSignTest : public ::testing::Test {
     auto pair = signature::GenerateEcdsaP256("ci");
     ASSERT_TRUE(pair.ok());
     pub_ = pair->public_key;
-    testing::WriteFile(tmp_ / "ci.key", pair->private_pem, 0600);
+    verified::testing::WriteFile(tmp_ / "ci.key", pair->private_pem, 0600);
     ASSERT_TRUE(signature::AddKey(etc(), *pub_).ok());
   }
   std::string etc() const { return tmp_ / "etc"; }
 
-  testing::FakeGraphRoot root_;
-  testing::FakeCsImage image_;
+  verified::testing::FakeGraphRoot root_;
+  verified::testing::FakeCsImage image_;
   ResolvedImage img_;
-  testing::TempDir tmp_;
+  verified::testing::TempDir tmp_;
   std::optional<signature::PublicKey> pub_;
 };
 
@@ -79,9 +79,9 @@ TEST_F(ImageSignTest, AKeyTheHostDoesNotTrustStillSignsButIsSaidSo) {
 }
 
 TEST_F(ImageSignTest, UnusableKeysAndIdentitiesStoreNothing) {
-  testing::WriteFile(tmp_ / "cosign.key",
-                     "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n"
-                     "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+  verified::testing::WriteFile(tmp_ / "cosign.key",
+                               "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nAAAA\n"
+                               "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
   auto enc = SignImage(etc(), img_, SignRequest{tmp_ / "cosign.key", "", tmp_ / "out", "", ""});
   ASSERT_FALSE(enc.ok());
   EXPECT_EQ(enc.error().kind(), ErrorKind::kUnsupported);

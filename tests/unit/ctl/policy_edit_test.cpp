@@ -10,7 +10,7 @@ namespace verified::ctl {
 namespace {
 
 TEST(PolicyEdit, CreatesValidatesAndKeepsHandWrittenKeys) {
-  testing::TempDir tmp;
+  verified::testing::TempDir tmp;
   ASSERT_TRUE(EditPolicy(tmp.path(), [](nlohmann::ordered_json& doc) {
                 doc["rules"].push_back({{"match", "app"}, {"action", "allow"}});
                 return Ok();
@@ -19,13 +19,13 @@ TEST(PolicyEdit, CreatesValidatesAndKeepsHandWrittenKeys) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->rules.size(), 1u);
   // An edit that makes the policy invalid writes nothing.
-  std::string before = testing::ReadFile(tmp / "policy.json");
+  std::string before = verified::testing::ReadFile(tmp / "policy.json");
   auto st = EditPolicy(tmp.path(), [](nlohmann::ordered_json& doc) {
     doc["rules"].push_back({{"match", "x"}, {"action", "maybe"}});
     return Ok();
   });
   EXPECT_FALSE(st.ok());
-  EXPECT_EQ(testing::ReadFile(tmp / "policy.json"), before);
+  EXPECT_EQ(verified::testing::ReadFile(tmp / "policy.json"), before);
 }
 
 TEST(PolicyEdit, RequireArguments) {
@@ -37,7 +37,7 @@ TEST(PolicyEdit, RequireArguments) {
 }
 
 TEST(PolicyLint, FindsDeadAndWeakRules) {
-  testing::TempDir tmp;
+  verified::testing::TempDir tmp;
   auto p = ParsePolicy(R"({"default":"allow","rules":[{"match":"**","action":"deny"},
       {"match":"app","action":"allow"},{"match":"b","action":"allow","require":{"registered":true}}]})");
   ASSERT_TRUE(p.ok());
@@ -66,7 +66,7 @@ TEST(PolicyEdit, GlobsAreComparedNormalised) {
 }
 
 TEST(PolicyEdit, ReplacingARuleByAnotherSpellingKeepsOneRule) {
-  testing::TempDir tmp;
+  verified::testing::TempDir tmp;
   auto add = [&](const std::string& pattern) {
     return EditPolicy(tmp.path(), [&](nlohmann::ordered_json& doc) -> Status {
       for (auto& r : doc["rules"]) {
@@ -88,7 +88,7 @@ TEST(PolicyEdit, ReplacingARuleByAnotherSpellingKeepsOneRule) {
 }
 
 TEST(PolicyLint, SpellingsOfOnePatternAreRepeats) {
-  testing::TempDir tmp;
+  verified::testing::TempDir tmp;
   auto p = ParsePolicy(R"({"rules":[{"match":"EVIL.IO/*","action":"deny"},
       {"match":"evil.io/*","action":"deny"},{"match":"index.docker.io/x/*","action":"deny"},
       {"match":"x/*","action":"deny"},{"regex":"^EVIL\\.IO/.*","action":"deny"},
@@ -104,7 +104,7 @@ TEST(PolicyLint, SpellingsOfOnePatternAreRepeats) {
 }
 
 TEST(PolicyLint, RegistrationUnderAnOlderHostSpellingIsReported) {
-  testing::TempDir tmp;
+  verified::testing::TempDir tmp;
   RegistrationStore regs(tmp.path());
   Registration r;
   r.name = "Registry.Example.com/x:1";

@@ -8,7 +8,7 @@
 namespace verified::testing {
 namespace {
 
-constexpr const char* kArea = "clock";
+constexpr const char* kClockArea = "clock";
 constexpr int64_t kSignedAt = 1798761600;  // 2027-01-01T00:00:00Z
 constexpr int64_t kYear = 365LL * 86400;
 
@@ -30,12 +30,12 @@ class FaultsClock : public FaultDecideTest {
 
 TEST_F(FaultsClock, FarFuture) {
   req_.now_unix = kSignedAt + 100 * kYear;
-  DecideAndRecord(kArea, "clock 100 years after the signed policy (valid 30 days)");
+  DecideAndRecord(kClockArea, "clock 100 years after the signed policy (valid 30 days)");
 }
 
 TEST_F(FaultsClock, JustAfterExpiry) {
   req_.now_unix = kSignedAt + 30 * 86400;
-  DecideAndRecord(kArea, "clock at the signed policy's expiry second");
+  DecideAndRecord(kClockArea, "clock at the signed policy's expiry second");
 }
 
 }  // namespace

@@ -14,7 +14,7 @@
 namespace verified::testing {
 namespace {
 
-constexpr const char* kArea = "docker overlay2 store";
+constexpr const char* kDockerStoreArea = "docker overlay2 store";
 constexpr const char* kBundleArea = "bundle";
 
 void Truncate(const std::string& path) {
@@ -50,52 +50,53 @@ class FaultsDockerStore : public FaultDecideTest {
 
 TEST_F(FaultsDockerStore, ContainerConfigMissing) {
   ASSERT_EQ(unlink(ContainerConfig().c_str()), 0);
-  DecideAndRecord(kArea, "containers/<id>/config.v2.json missing");
+  DecideAndRecord(kDockerStoreArea, "containers/<id>/config.v2.json missing");
 }
 
 TEST_F(FaultsDockerStore, ContainerConfigTruncated) {
   Truncate(ContainerConfig());
-  DecideAndRecord(kArea, "containers/<id>/config.v2.json truncated to half");
+  DecideAndRecord(kDockerStoreArea, "containers/<id>/config.v2.json truncated to half");
 }
 
 TEST_F(FaultsDockerStore, ContainerConfigHuge) {
   MakeHuge(ContainerConfig(), kOneGiB);
-  DecideAndRecord(kArea, "containers/<id>/config.v2.json of 1 GiB (sparse)");
+  DecideAndRecord(kDockerStoreArea, "containers/<id>/config.v2.json of 1 GiB (sparse)");
 }
 
 TEST_F(FaultsDockerStore, ImageConfigMissing) {
   ASSERT_EQ(unlink(ImageConfig().c_str()), 0);
-  DecideAndRecord(kArea, "imagedb config of the image missing");
+  DecideAndRecord(kDockerStoreArea, "imagedb config of the image missing");
 }
 
 TEST_F(FaultsDockerStore, ImageConfigTruncated) {
   Truncate(ImageConfig());
-  DecideAndRecord(kArea, "imagedb config truncated to half");
+  DecideAndRecord(kDockerStoreArea, "imagedb config truncated to half");
 }
 
 TEST_F(FaultsDockerStore, ImageConfigHuge) {
   MakeHuge(ImageConfig(), kOneGiB);
-  DecideAndRecord(kArea, "imagedb config of 1 GiB (sparse)");
+  DecideAndRecord(kDockerStoreArea, "imagedb config of 1 GiB (sparse)");
 }
 
 TEST_F(FaultsDockerStore, CacheIdMissing) {
   ASSERT_EQ(unlink((LayerDir(1) + "/cache-id").c_str()), 0);
-  DecideAndRecord(kArea, "layerdb cache-id of the top layer missing");
+  DecideAndRecord(kDockerStoreArea, "layerdb cache-id of the top layer missing");
 }
 
 TEST_F(FaultsDockerStore, DiffTruncated) {
   Truncate(LayerDir(1) + "/diff");
-  DecideAndRecord(kArea, "layerdb diff of the top layer truncated to half");
+  DecideAndRecord(kDockerStoreArea, "layerdb diff of the top layer truncated to half");
 }
 
 TEST_F(FaultsDockerStore, ParentLoopsToItself) {
   WriteFile(LayerDir(1) + "/parent", image_.chain_ids[1]);
-  DecideAndRecord(kArea, "layerdb parent of the top layer names itself (a loop)");
+  DecideAndRecord(kDockerStoreArea, "layerdb parent of the top layer names itself (a loop)");
 }
 
 TEST_F(FaultsDockerStore, ParentLoopsThroughTwo) {
   WriteFile(LayerDir(0) + "/parent", image_.chain_ids[1]);
-  DecideAndRecord(kArea, "layerdb parent of the bottom layer names the top one (a 2-cycle)");
+  DecideAndRecord(kDockerStoreArea,
+                  "layerdb parent of the bottom layer names the top one (a 2-cycle)");
 }
 
 TEST_F(FaultsDockerStore, ChainTenThousandDeep) {
@@ -115,27 +116,27 @@ TEST_F(FaultsDockerStore, ChainTenThousandDeep) {
     cfg.replace(at, image_.image_id.size(), id);
   }
   WriteFile(ContainerConfig(), cfg);
-  DecideAndRecord(kArea, "image config with a 10,000-layer chain");
+  DecideAndRecord(kDockerStoreArea, "image config with a 10,000-layer chain");
 }
 
 TEST_F(FaultsDockerStore, MountIdMissing) {
   ASSERT_EQ(unlink(MountRecord("mount-id").c_str()), 0);
-  DecideAndRecord(kArea, "layerdb/mounts/<id>/mount-id missing");
+  DecideAndRecord(kDockerStoreArea, "layerdb/mounts/<id>/mount-id missing");
 }
 
 TEST_F(FaultsDockerStore, MountParentTruncated) {
   Truncate(MountRecord("parent"));
-  DecideAndRecord(kArea, "layerdb/mounts/<id>/parent truncated to half");
+  DecideAndRecord(kDockerStoreArea, "layerdb/mounts/<id>/parent truncated to half");
 }
 
 TEST_F(FaultsDockerStore, RepositoriesTruncated) {
   Truncate(tree_.root() + "/image/overlay2/repositories.json");
-  DecideAndRecord(kArea, "repositories.json truncated to half");
+  DecideAndRecord(kDockerStoreArea, "repositories.json truncated to half");
 }
 
 TEST_F(FaultsDockerStore, LayerDbMissing) {
   std::filesystem::remove_all(tree_.root() + "/image/overlay2/layerdb");
-  DecideAndRecord(kArea, "the whole layerdb directory missing");
+  DecideAndRecord(kDockerStoreArea, "the whole layerdb directory missing");
 }
 
 using FaultsBundle = FaultDecideTest;

@@ -19,7 +19,7 @@
 namespace verified::testing {
 namespace {
 
-constexpr const char* kArea = "interrupted writes";
+constexpr const char* kInterruptedWriteArea = "interrupted writes";
 constexpr int kKills = 60;
 
 // Forks a child running `loop` forever, kills it with SIGKILL after a random 0.2-3 ms; returns
@@ -71,7 +71,8 @@ TEST(FaultsInterruptedWrite, PolicyEditKilled) {
                 return Ok();
               }).ok());
   EXPECT_EQ(LoadPolicy(tmp.path())->rules.size(), rules + 1);
-  RecordFault(kArea, "SIGKILL at random points of `policy allow` edits in a loop (60 kills)",
+  RecordFault(kInterruptedWriteArea,
+              "SIGKILL at random points of `policy allow` edits in a loop (60 kills)",
               FaultOutcome::kIntact,
               "policy.json parsed after every kill and held the previous version or a later "
               "whole one",
@@ -107,7 +108,7 @@ TEST(FaultsInterruptedWrite, RegisterKilled) {
   // The control: nothing the killed writers left behind stops the next register.
   ASSERT_TRUE(store.Put(Version(2)).ok());
   EXPECT_EQ(store.FindByName("docker.io/library/app:1").value()->image_id, Version(2).image_id);
-  RecordFault(kArea,
+  RecordFault(kInterruptedWriteArea,
               "SIGKILL at random points of `register` (replacing a registration) in a "
               "loop (60 kills)",
               FaultOutcome::kIntact,

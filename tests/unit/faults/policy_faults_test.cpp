@@ -9,7 +9,7 @@
 namespace verified::testing {
 namespace {
 
-constexpr const char* kArea = "policy";
+constexpr const char* kPolicyArea = "policy";
 constexpr const char* kRegArea = "registrations";
 constexpr const char* kRegisteredPolicy =
     R"({"rules":[{"match":"app","action":"allow","require":{"registered":true}}]})";
@@ -18,43 +18,43 @@ using FaultsPolicy = FaultDecideTest;
 
 TEST_F(FaultsPolicy, Missing) {
   ASSERT_EQ(unlink((req_.config_dir + "/policy.json").c_str()), 0);
-  DecideAndRecord(kArea, "policy.json missing");
+  DecideAndRecord(kPolicyArea, "policy.json missing");
 }
 
 TEST_F(FaultsPolicy, Empty) {
   UsePolicy("");
-  DecideAndRecord(kArea, "policy.json empty (0 bytes)");
+  DecideAndRecord(kPolicyArea, "policy.json empty (0 bytes)");
 }
 
 TEST_F(FaultsPolicy, Truncated) {
   std::string full = R"({"default":"allow","rules":[{"match":"app","action":"allow"}]})";
   UsePolicy(full.substr(0, full.size() / 2));
-  DecideAndRecord(kArea, "policy.json truncated mid-write (half of a valid allow policy)");
+  DecideAndRecord(kPolicyArea, "policy.json truncated mid-write (half of a valid allow policy)");
 }
 
 TEST_F(FaultsPolicy, Malformed) {
   UsePolicy(R"({"default":"alow"})");
-  DecideAndRecord(kArea, "policy.json malformed (\"default\":\"alow\")");
+  DecideAndRecord(kPolicyArea, "policy.json malformed (\"default\":\"alow\")");
 }
 
 TEST_F(FaultsPolicy, NotRootOwned) {
   ASSERT_EQ(chown((req_.config_dir + "/policy.json").c_str(), 12345, 12345), 0);
-  DecideAndRecord(kArea, "policy.json owned by uid 12345");
+  DecideAndRecord(kPolicyArea, "policy.json owned by uid 12345");
 }
 
 TEST_F(FaultsPolicy, WritableByOthers) {
   ASSERT_EQ(chmod((req_.config_dir + "/policy.json").c_str(), 0666), 0);
-  DecideAndRecord(kArea, "policy.json mode 0666 (writable by others)");
+  DecideAndRecord(kPolicyArea, "policy.json mode 0666 (writable by others)");
 }
 
 TEST_F(FaultsPolicy, WritableByGroup) {
   ASSERT_EQ(chmod((req_.config_dir + "/policy.json").c_str(), 0664), 0);
-  DecideAndRecord(kArea, "policy.json mode 0664 (writable by group)");
+  DecideAndRecord(kPolicyArea, "policy.json mode 0664 (writable by group)");
 }
 
 TEST_F(FaultsPolicy, ConfigDirWritableByOthers) {
   ASSERT_EQ(chmod(req_.config_dir.c_str(), 0777), 0);
-  DecideAndRecord(kArea, "config dir mode 0777");
+  DecideAndRecord(kPolicyArea, "config dir mode 0777");
 }
 
 TEST_F(FaultsPolicy, Symlink) {
@@ -63,13 +63,13 @@ TEST_F(FaultsPolicy, Symlink) {
   ASSERT_EQ(
       symlink((tmp_ / "elsewhere/policy.json").c_str(), (req_.config_dir + "/policy.json").c_str()),
       0);
-  DecideAndRecord(kArea, "policy.json a symlink to a root-owned allow policy");
+  DecideAndRecord(kPolicyArea, "policy.json a symlink to a root-owned allow policy");
 }
 
 TEST_F(FaultsPolicy, Directory) {
   ASSERT_EQ(unlink((req_.config_dir + "/policy.json").c_str()), 0);
   MakeDir(req_.config_dir + "/policy.json");
-  DecideAndRecord(kArea, "policy.json a directory");
+  DecideAndRecord(kPolicyArea, "policy.json a directory");
 }
 
 class FaultsRegistrations : public FaultDecideTest {

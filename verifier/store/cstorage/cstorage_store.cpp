@@ -17,7 +17,7 @@ using cstorage::ContainerRecord;
 using cstorage::GraphRoot;
 using cstorage::ImageRecord;
 
-std::pair<std::string, std::string> CutLast(const std::string& p) {
+std::pair<std::string, std::string> CutLastStorage(const std::string& p) {
   auto slash = p.rfind('/');
   if (slash == std::string::npos) return {"", ""};
   return {p.substr(0, slash), p.substr(slash + 1)};
@@ -125,9 +125,9 @@ Result<ResolvedImage> ResolveInRoot(const ContainerContext& ctx, const std::stri
 std::string ContainersStorageStore::Name() const { return cstorage::kEngineName; }
 
 std::optional<std::pair<std::string, std::string>> SplitStorageRootfs(const std::string& rootfs) {
-  auto [a, merged] = CutLast(rootfs);
-  auto [b, layer] = CutLast(a);
-  auto [graphroot, overlay] = CutLast(b);
+  auto [a, merged] = CutLastStorage(rootfs);
+  auto [b, layer] = CutLastStorage(a);
+  auto [graphroot, overlay] = CutLastStorage(b);
   if (merged != "merged" || overlay != "overlay" || !cstorage::IsStorageId(layer) ||
       graphroot.empty()) {
     return std::nullopt;

@@ -10,7 +10,7 @@ namespace {
 using testing::Image;
 using testing::RunRule;
 
-std::string DaysAgo(int days) {
+std::string DaysBefore(int days) {
   std::time_t t = std::time(nullptr) - static_cast<std::time_t>(days) * 86400 - 60;
   struct tm tm;
   gmtime_r(&t, &tm);
@@ -38,12 +38,12 @@ TEST(MaxAgeDays, ParsesRfc3339) {
 }
 
 TEST(MaxAgeDays, AllowsYoungImage) {
-  Finding f = RunRule("max_age_days", 30, Created(DaysAgo(3)), nullptr);
+  Finding f = RunRule("max_age_days", 30, Created(DaysBefore(3)), nullptr);
   EXPECT_EQ(f.outcome, Outcome::kPass) << f.message;
 }
 
 TEST(MaxAgeDays, RefusesOldImage) {
-  Finding f = RunRule("max_age_days", 30, Created(DaysAgo(45)), nullptr);
+  Finding f = RunRule("max_age_days", 30, Created(DaysBefore(45)), nullptr);
   EXPECT_EQ(f.outcome, Outcome::kFail);
   EXPECT_NE(f.message.find("45 days old"), std::string::npos) << f.message;
   EXPECT_EQ(f.actual, "45 days");

@@ -14,10 +14,10 @@ using testing::SignedFixture;
 using testing::SignedRecord;
 using testing::SimpleSigningPayloadFor;
 
-const std::string kRepo = "docker.io/signed/app";
+const std::string kSignedRepo = "docker.io/signed/app";
 
 // The requirement a rule with these values builds, as the policy parser combines them.
-RequirementPtr Rule(const nlohmann::json& require) {
+RequirementPtr SignedByRule(const nlohmann::json& require) {
   std::vector<RequirementPtr> reqs;
   for (const auto& [name, value] : require.items())
     reqs.push_back(MakeRequirement(name, value).value());
@@ -30,7 +30,7 @@ RequirementPtr Rule(const nlohmann::json& require) {
 Finding Check(const SignedFixture& f, const ResolvedImage& img, const nlohmann::json& require) {
   RegistrationStore regs(f.config_dir());
   CheckContext ctx{img, nullptr, false, nullptr, nullptr, regs};
-  return Rule(require)->Check(ctx);
+  return SignedByRule(require)->Check(ctx);
 }
 
 void ExpectRefused(const Finding& f, std::string_view why) {
@@ -42,9 +42,9 @@ class SignedByTest : public ::testing::Test {
  protected:
   SignedFixture f{{"ci", "release", "other"}};
   testing::TestImage img = MakeTestImage("app");
-  ResolvedImage resolved = f.Resolved(img, {kRepo + ":1"});
+  ResolvedImage resolved = f.Resolved(img, {kSignedRepo + ":1"});
 
-  void Sign(const std::string& key, const std::string& reference = kRepo + ":1") {
+  void Sign(const std::string& key, const std::string& reference = kSignedRepo + ":1") {
     f.Store(SignedRecord(f.signer(key), SimpleSigningPayloadFor(img.manifest_digest, reference),
                          img.manifest_digest),
             img.manifest);
@@ -80,7 +80,7 @@ TEST_F(SignedByTest, OnlyTheRulesKeysCount) {
 
 TEST_F(SignedByTest, UntrustedKeyIsRefused) {
   testing::TestSigner stranger("P-256");
-  f.Store(SignedRecord(stranger, SimpleSigningPayloadFor(img.manifest_digest, kRepo),
+  f.Store(SignedRecord(stranger, SimpleSigningPayloadFor(img.manifest_digest, kSignedRepo),
                        img.manifest_digest),
           img.manifest);
   ExpectRefused(Check(f, resolved, {{"signed_by", "ci"}}), "not counted");
@@ -90,7 +90,7 @@ TEST_F(SignedByTest, SignatureForAnotherDigestIsRefused) {
   // A valid signature by ci, over another image's manifest digest, stored (by a careless or
   // hostile import) where this image's signatures are looked up.
   auto other = MakeTestImage("other");
-  auto r = SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(other.manifest_digest, kRepo),
+  auto r = SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(other.manifest_digest, kSignedRepo),
                         other.manifest_digest);
   r.digest = img.manifest_digest;
   f.Store(r, img.manifest);
@@ -102,7 +102,7 @@ TEST_F(SignedByTest, ManifestOfAnotherImageIsRefusedNamingTheConfig) {
   // A correctly signed manifest whose config is another image: the signature is genuine, the
   // image running is not the one it approves.
   auto other = MakeTestImage("other");
-  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(other.manifest_digest, kRepo),
+  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(other.manifest_digest, kSignedRepo),
                        other.manifest_digest),
           other.manifest);
   resolved.manifest_files.push_back(f.EngineFile(other.manifest));  // as if the engine kept it
@@ -125,7 +125,7 @@ TEST_F(SignedByTest, RepositoryIdentityRefusesARetaggedImageDigestIdentityAllows
 
 TEST_F(SignedByTest, SignaturesCountDistinctKeys) {
   Sign("ci");
-  Sign("ci", kRepo + ":other-tag");  // a second signature by the same key counts once
+  Sign("ci", kSignedRepo + ":other-tag");  // a second signature by the same key counts once
   Finding one = Check(f, resolved, {{"signed_by", "ci,release"}, {"signatures", 2}});
   ExpectRefused(one, "1 of 2 needed");
   EXPECT_NE(one.message.find("already counted"), std::string::npos) << one.message;
@@ -148,7 +148,7 @@ TEST_F(SignedByTest, EngineManifestIsUsedAndMustHash) {
 TEST_F(SignedByTest, SignedIndexCountsThroughAManifestTheEngineKeeps) {
   std::string index = testing::MakeIndex({img.manifest_digest});
   ManifestFile index_file = f.EngineFile(index);
-  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(index_file.digest, kRepo),
+  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(index_file.digest, kSignedRepo),
                        index_file.digest),
           std::nullopt);
   resolved.manifest_files.push_back(index_file);
@@ -162,7 +162,7 @@ TEST_F(SignedByTest, SignedIndexCountsThroughAManifestTheEngineKeeps) {
 
 TEST_F(SignedByTest, SignedDigestWithoutManifestBytesIsRefused) {
   // The engine records the digest but the bytes are neither kept by it nor imported.
-  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(img.manifest_digest, kRepo),
+  f.Store(SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(img.manifest_digest, kSignedRepo),
                        img.manifest_digest),
           std::nullopt);
   ManifestFile missing{img.manifest_digest, "/nonexistent/manifest"};
@@ -194,7 +194,7 @@ TEST_F(SignedByTest, ABrokenStoreFailsClosedNamingTheFile) {
 }
 
 TEST_F(SignedByTest, ManySignaturesAreSummarised) {
-  for (int i = 0; i < 12; ++i) Sign("other", kRepo + ":t" + std::to_string(i));
+  for (int i = 0; i < 12; ++i) Sign("other", kSignedRepo + ":t" + std::to_string(i));
   Finding r = Check(f, resolved, {{"signed_by", "ci"}});
   ExpectRefused(r, "and 4 more");
 }

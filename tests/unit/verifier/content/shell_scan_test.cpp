@@ -10,7 +10,7 @@ namespace {
 
 using testing::LayerFixture;
 
-std::string Table(const std::vector<std::string>& names) {
+std::string ShellTable(const std::vector<std::string>& names) {
   std::string t(1, '\0');
   for (const auto& n : names) t += n + '\0';
   return t;
@@ -20,7 +20,7 @@ const std::string kFakeBusyBox =
     std::string(
         "\x7f"
         "ELF") +
-    "BusyBox v1.36.1" + Table({"[", "[[", "ash", "cat", "echo", "ls", "sh", "true", "uname"});
+    "BusyBox v1.36.1" + ShellTable({"[", "[[", "ash", "cat", "echo", "ls", "sh", "true", "uname"});
 
 TEST(ShellNames, MatchExactly) {
   EXPECT_TRUE(IsShellName("sh"));

@@ -5,7 +5,7 @@
 namespace verified {
 namespace {
 
-std::string ErrorOf(const std::string& text) {
+std::string PolicyErrorOf(const std::string& text) {
   auto p = ParsePolicy(text);
   EXPECT_FALSE(p.ok());
   return p.ok() ? "" : p.error().What();
@@ -35,30 +35,34 @@ TEST(Policy, DefaultsFailClosed) {
 }
 
 TEST(Policy, RejectsWhatWouldSilentlyWeakenIt) {
-  EXPECT_NE(ErrorOf(R"({"rules":[{"match":"a","action":"allow","require":{"registred":true}}]})")
-                .find("unknown requirement 'registred'"),
+  EXPECT_NE(
+      PolicyErrorOf(R"({"rules":[{"match":"a","action":"allow","require":{"registred":true}}]})")
+          .find("unknown requirement 'registred'"),
+      std::string::npos);
+  EXPECT_NE(PolicyErrorOf(R"({"mode":"enforcing"})").find("mode"), std::string::npos);
+  EXPECT_NE(PolicyErrorOf(R"({"defualt":"deny"})").find("unknown key 'defualt'"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"mode":"enforcing"})").find("mode"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"defualt":"deny"})").find("unknown key 'defualt'"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"rules":[{"match":"a","action":"permit"}]})").find("action"),
+  EXPECT_NE(PolicyErrorOf(R"({"rules":[{"match":"a","action":"permit"}]})").find("action"),
+            std::string::npos);
+  EXPECT_NE(PolicyErrorOf(R"({"rules":[{"match":"a","regex":"b","action":"allow"}]})")
+                .find("exactly one"),
             std::string::npos);
   EXPECT_NE(
-      ErrorOf(R"({"rules":[{"match":"a","regex":"b","action":"allow"}]})").find("exactly one"),
+      PolicyErrorOf(R"({"rules":[{"match":"a","action":"deny","require":{"registered":true}}]})")
+          .find("deny rule cannot carry"),
       std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"rules":[{"match":"a","action":"deny","require":{"registered":true}}]})")
-                .find("deny rule cannot carry"),
+  EXPECT_NE(PolicyErrorOf(R"({"rules":[{"match":"a"}]})").find("no action"), std::string::npos);
+  EXPECT_NE(PolicyErrorOf(R"({"version":2})").find("version"), std::string::npos);
+  EXPECT_NE(PolicyErrorOf(R"({"rules":[{"match":"a","action":"allow","require":{"base":5}}]})")
+                .find("base"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"rules":[{"match":"a"}]})").find("no action"), std::string::npos);
-  EXPECT_NE(ErrorOf(R"({"version":2})").find("version"), std::string::npos);
-  EXPECT_NE(
-      ErrorOf(R"({"rules":[{"match":"a","action":"allow","require":{"base":5}}]})").find("base"),
-      std::string::npos);
 }
 
 TEST(Policy, LimitsSizeAndDepth) {
-  EXPECT_NE(ErrorOf(std::string(kMaxPolicyBytes + 1, ' ')).find("exceeds"), std::string::npos);
-  EXPECT_NE(ErrorOf(std::string(200, '[')).find("nested deeper"), std::string::npos);
-  EXPECT_NE(ErrorOf("{\"rules\": [").find("malformed JSON"), std::string::npos);
+  EXPECT_NE(PolicyErrorOf(std::string(kMaxPolicyBytes + 1, ' ')).find("exceeds"),
+            std::string::npos);
+  EXPECT_NE(PolicyErrorOf(std::string(200, '[')).find("nested deeper"), std::string::npos);
+  EXPECT_NE(PolicyErrorOf("{\"rules\": [").find("malformed JSON"), std::string::npos);
 }
 
 }  // namespace

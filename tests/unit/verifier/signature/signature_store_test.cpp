@@ -8,8 +8,8 @@
 
 #include "unit/support/temp_dir.h"
 #include "unit/verifier/signature/signing_test_util.h"
-#include "verifier/signature/sigstore_json_signature.h"
 #include "verifier/core/base64.h"
+#include "verifier/signature/sigstore_json_signature.h"
 
 namespace verified::signature {
 namespace {
@@ -18,7 +18,7 @@ using testing::SignatureFixture;
 using testing::TempDir;
 
 const std::string kHex = "634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00";
-const std::string kDigest = "sha256:" + kHex;
+const std::string kStoredDigest = "sha256:" + kHex;
 
 SignatureRecord Record(const std::string& file) {
   auto sig =
@@ -26,7 +26,7 @@ SignatureRecord Record(const std::string& file) {
   SignatureRecord r;
   r.payload = sig.payload;
   r.signature_base64 = sig.signature_base64;
-  r.digest = kDigest;
+  r.digest = kStoredDigest;
   r.source = file;
   return r;
 }
@@ -38,7 +38,7 @@ std::string RecordPath(const std::string& etc, const SignatureRecord& r) {
 }
 
 void ExpectRefused(const std::string& etc, std::string_view why) {
-  auto s = SignaturesFor(etc, kDigest);
+  auto s = SignaturesFor(etc, kStoredDigest);
   ASSERT_FALSE(s.ok()) << why;
   EXPECT_NE(s.error().What().find(why), std::string::npos) << s.error().What();
 }
@@ -46,22 +46,22 @@ void ExpectRefused(const std::string& etc, std::string_view why) {
 TEST(SignatureStore, StoresReadsDeduplicatesAndRemoves) {
   TempDir dir;
   std::string etc = dir / "etc";
-  EXPECT_TRUE(SignaturesFor(etc, kDigest)->records.empty());
+  EXPECT_TRUE(SignaturesFor(etc, kStoredDigest)->records.empty());
   EXPECT_TRUE(ListSignedDigests(etc)->empty());
   EXPECT_TRUE(StoreSignature(etc, Record("signature-1"), Manifest()).value());
   EXPECT_FALSE(StoreSignature(etc, Record("signature-1"), std::nullopt).value());  // same one
   EXPECT_TRUE(StoreSignature(etc, Record("signature-2"), std::nullopt).value());
-  auto s = SignaturesFor(etc, kDigest);
+  auto s = SignaturesFor(etc, kStoredDigest);
   ASSERT_TRUE(s.ok()) << s.error().What();
   ASSERT_EQ(s->records.size(), 2u);
   EXPECT_EQ(s->manifest, Manifest());
-  EXPECT_EQ(ListSignedDigests(etc).value(), std::vector<std::string>{kDigest});
+  EXPECT_EQ(ListSignedDigests(etc).value(), std::vector<std::string>{kStoredDigest});
   struct stat st;
   ASSERT_EQ(stat(RecordPath(etc, Record("signature-1")).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0644u);
   EXPECT_FALSE(SignaturesFor(etc, "sha256:../x").ok());
-  EXPECT_TRUE(RemoveSignatures(etc, kDigest).value());
-  EXPECT_FALSE(RemoveSignatures(etc, kDigest).value());
+  EXPECT_TRUE(RemoveSignatures(etc, kStoredDigest).value());
+  EXPECT_FALSE(RemoveSignatures(etc, kStoredDigest).value());
   EXPECT_TRUE(ListSignedDigests(etc)->empty());
 }
 
@@ -73,7 +73,7 @@ TEST(SignatureStore, AManifestThatDoesNotHashIsNeverStored) {
                      SignatureFixture("cosign/dir-img-cosign-modified-manifest/manifest.json"));
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(st.error().kind(), ErrorKind::kIntegrity);
-  EXPECT_TRUE(SignaturesFor(etc, kDigest)->records.empty());
+  EXPECT_TRUE(SignaturesFor(etc, kStoredDigest)->records.empty());
 }
 
 TEST(SignatureStore, ATamperedRecordIsRefusedNamingIt) {
@@ -114,16 +114,16 @@ TEST(SignatureStore, RefusesUntrustedEntriesSymlinksAndStrayFiles) {
   std::string text = testing::ReadFile(path);
   ASSERT_EQ(rename(path.c_str(), (dir / "real.json").c_str()), 0);
   ASSERT_EQ(symlink((dir / "real.json").c_str(), path.c_str()), 0);
-  EXPECT_FALSE(SignaturesFor(etc, kDigest).ok());
+  EXPECT_FALSE(SignaturesFor(etc, kStoredDigest).ok());
   ASSERT_EQ(unlink(path.c_str()), 0);
   testing::WriteFile(path, text);
-  ASSERT_TRUE(SignaturesFor(etc, kDigest).ok());
+  ASSERT_TRUE(SignaturesFor(etc, kStoredDigest).ok());
 
   testing::WriteFile(ddir + "/notes.txt", "x");
   ExpectRefused(etc, "not a signature record");
   ASSERT_EQ(unlink((ddir + "/notes.txt").c_str()), 0);
   testing::WriteFile(ddir + "/manifest.json.tmp.a1B2c3", "half");  // a writer that died
-  ASSERT_TRUE(SignaturesFor(etc, kDigest).ok());
+  ASSERT_TRUE(SignaturesFor(etc, kStoredDigest).ok());
 
   testing::WriteFile(ddir + "/manifest.json", Manifest() + " ");
   ExpectRefused(etc, "not the signed manifest");
@@ -156,7 +156,7 @@ TEST(SignatureStore, PerDigestLimit) {
   auto over = StoreSignature(etc, r, std::nullopt);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.error().kind(), ErrorKind::kTooLarge);
-  EXPECT_EQ(SignaturesFor(etc, kDigest)->records.size(), kMaxSignaturesPerDigest);
+  EXPECT_EQ(SignaturesFor(etc, kStoredDigest)->records.size(), kMaxSignaturesPerDigest);
 }
 
 }  // namespace

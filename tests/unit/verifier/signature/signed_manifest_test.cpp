@@ -11,7 +11,7 @@ namespace {
 const std::string kA = "sha256:" + std::string(64, 'a');
 const std::string kB = "sha256:" + std::string(64, 'b');
 
-void ExpectRefused(const std::string& text, std::string_view why) {
+void ExpectManifestRefused(const std::string& text, std::string_view why) {
   auto m = ParseSignedManifest(text);
   ASSERT_FALSE(m.ok()) << text;
   EXPECT_NE(m.error().What().find(why), std::string::npos) << m.error().What();
@@ -45,27 +45,27 @@ TEST(SignedManifest, ReadsAnIndexAndAnOciManifestWithoutMediaType) {
 
 TEST(SignedManifest, RefusesAmbiguousAndForeignDocuments) {
   std::string cfg = R"("config":{"digest":")" + kA + R"("})";
-  ExpectRefused(R"({"schemaVersion":2,)" + cfg + R"(,"Config":{"digest":")" + kB + R"("}})",
-                "manifest");
-  ExpectRefused(R"({"schemaVersion":1,)" + cfg + "}", "schemaVersion is not 2");
-  ExpectRefused(R"({"schemaVersion":2,)" + cfg + R"(,"manifests":[]})",
-                "both config and manifests");
-  ExpectRefused(R"({"schemaVersion":2})", "neither config nor manifests");
-  ExpectRefused(
+  ExpectManifestRefused(R"({"schemaVersion":2,)" + cfg + R"(,"Config":{"digest":")" + kB + R"("}})",
+                        "manifest");
+  ExpectManifestRefused(R"({"schemaVersion":1,)" + cfg + "}", "schemaVersion is not 2");
+  ExpectManifestRefused(R"({"schemaVersion":2,)" + cfg + R"(,"manifests":[]})",
+                        "both config and manifests");
+  ExpectManifestRefused(R"({"schemaVersion":2})", "neither config nor manifests");
+  ExpectManifestRefused(
       R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json",)" + cfg + "}",
       "a manifest with mediaType");
-  ExpectRefused(
+  ExpectManifestRefused(
       R"({"schemaVersion":2,"config":{"digest":"sha512:)" + std::string(128, 'a') + R"("}})",
       "is not sha256");
-  ExpectRefused(R"({"schemaVersion":2,"config":{"digest":"sha256:ABC"}})",
-                "manifest config digest");
-  ExpectRefused(R"({"schemaVersion":2,"config":{}})", "no digest string");
-  ExpectRefused("[]", "not a JSON object");
-  ExpectRefused(std::string(kMaxManifestBytes + 1, ' '), "exceeds the limit");
+  ExpectManifestRefused(R"({"schemaVersion":2,"config":{"digest":"sha256:ABC"}})",
+                        "manifest config digest");
+  ExpectManifestRefused(R"({"schemaVersion":2,"config":{}})", "no digest string");
+  ExpectManifestRefused("[]", "not a JSON object");
+  ExpectManifestRefused(std::string(kMaxManifestBytes + 1, ' '), "exceeds the limit");
   std::string many = R"({"schemaVersion":2,"manifests":[)";
   for (size_t n = 0; n <= kMaxIndexManifests; ++n)
     many += (n ? "," : "") + std::string(R"({"digest":")") + kA + "\"}";
-  ExpectRefused(many + "]}", "at most");
+  ExpectManifestRefused(many + "]}", "at most");
 }
 
 }  // namespace
