@@ -61,7 +61,10 @@ Result<std::string> ReadTrusted(const Dir& dir, std::string_view name, size_t li
   return text;
 }
 
-Status ReadEntry(const Dir& dir, const std::string& name, size_t& bytes, StoredAttestations& out) {
+// One entry of a digest's directory: the manifest is read and checked, a bundle only lstat'ed
+// (read by ReadBundle, or never when the attestation cache vouches for it).
+Status ListEntry(const Dir& dir, const std::string& name, size_t& bytes,
+                 StoredAttestationFiles& out) {
   std::string path = dir.path() + "/" + name;
   if (name == kManifestFile) {
     VERIFIED_ASSIGN_OR_RETURN(std::string m, ReadTrusted(dir, name, signature::kMaxManifestBytes));
@@ -77,18 +80,76 @@ Status ReadEntry(const Dir& dir, const std::string& name, size_t& bytes, StoredA
                      "{}: not an attestation (<sha256 hex>.json) nor manifest.json",
                      dir.path() + "/" + QuoteJsonKey(name));
   }
-  if (out.bundles.size() == kMaxAttestationsPerDigest) {
+  if (out.files.size() == kMaxAttestationsPerDigest) {
     return MakeError(ErrorKind::kTooLarge, "{}: more than {} attestations", dir.path(),
                      kMaxAttestationsPerDigest);
   }
-  VERIFIED_ASSIGN_OR_RETURN(std::string bundle, ReadTrusted(dir, name, kMaxAttestationBundleBytes));
-  std::string id = Sha256Hex(bundle);
-  if (id != hex) {
-    return MakeError(ErrorKind::kIntegrity,
-                     "{}: its content hashes to {}, not its name (edited after import?)", path, id);
+  VERIFIED_ASSIGN_OR_RETURN(struct stat st, dir.Lstat(name));
+  VERIFIED_RETURN_IF_ERROR(CheckTrustedStat(st, path));
+  if (!S_ISREG(st.st_mode)) {
+    return MakeError(ErrorKind::kUnsafePath, "{}: not a regular file", path);
   }
-  bytes += bundle.size();
-  out.bundles.push_back({id, std::move(bundle), path});
+  if (static_cast<uint64_t>(st.st_size) > kMaxAttestationBundleBytes) {
+    return MakeError(ErrorKind::kTooLarge, "{}: more than {} bytes", path,
+                     kMaxAttestationBundleBytes);
+  }
+  bytes += static_cast<size_t>(st.st_size);
+  out.files.push_back({std::string(hex), path, signedpolicy::StampOf(st)});
+  return Ok();
+}
+
+// A listed bundle's bytes, checked against its name; `stamp` is the descriptor's identity when
+// it did not change during the read.
+Result<std::string> ReadBundle(const Dir& dir, const StoredAttestationFile& file,
+                               std::optional<signedpolicy::FileStamp>& stamp) {
+  stamp.reset();
+  VERIFIED_ASSIGN_OR_RETURN(int fd, dir.OpenFile(file.id + std::string(kSuffix)));
+  struct stat before, after;
+  if (fstat(fd, &before) != 0) {
+    int err = errno;
+    close(fd);
+    return SysError(err, "stat " + file.path);
+  }
+  auto text = ReadTrustedFd(fd, file.path, kMaxAttestationBundleBytes);
+  bool same =
+      fstat(fd, &after) == 0 && signedpolicy::StampOf(before) == signedpolicy::StampOf(after);
+  close(fd);
+  if (!text.ok()) return std::move(text).error();
+  std::string id = Sha256Hex(*text);
+  if (id != file.id) {
+    return MakeError(ErrorKind::kIntegrity,
+                     "{}: its content hashes to {}, not its name (edited after import?)", file.path,
+                     id);
+  }
+  if (same) stamp = signedpolicy::StampOf(before);
+  return text;
+}
+
+// The directory of `digest` in the store; nullopt when nothing is stored for it.
+Result<std::optional<Dir>> OpenDigestDir(const std::string& config_dir, const std::string& digest) {
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> store, OpenStore(config_dir));
+  if (!store) return std::optional<Dir>();
+  std::string name = DigestDirName(digest);
+  VERIFIED_ASSIGN_OR_RETURN(bool exists, store->Exists(name));
+  if (!exists) return std::optional<Dir>();
+  VERIFIED_ASSIGN_OR_RETURN(Dir dir, store->OpenDir(name));
+  VERIFIED_RETURN_IF_ERROR(CheckDirFd(dir));
+  return std::optional<Dir>(std::move(dir));
+}
+
+Status ListDigestDir(const Dir& dir, StoredAttestationFiles& out) {
+  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                            dir.List("", kMaxAttestationsPerDigest * 4 + 1));
+  std::sort(names.begin(), names.end());
+  size_t bytes = 0;
+  for (const auto& n : names) {
+    if (IsWriterTempFile(n)) continue;
+    VERIFIED_RETURN_IF_ERROR(ListEntry(dir, n, bytes, out));
+    if (bytes > kMaxAttestationBytesPerDigest) {
+      return MakeError(ErrorKind::kTooLarge, "{}: more than {} bytes of attestations", dir.path(),
+                       kMaxAttestationBytesPerDigest);
+    }
+  }
   return Ok();
 }
 
@@ -96,27 +157,39 @@ Status ReadEntry(const Dir& dir, const std::string& name, size_t& bytes, StoredA
 
 std::string AttestationsDir(const std::string& config_dir) { return config_dir + "/attestations"; }
 
+Result<StoredAttestationFiles> AttestationFilesFor(const std::string& config_dir,
+                                                   std::string_view digest) {
+  StoredAttestationFiles out;
+  VERIFIED_ASSIGN_OR_RETURN(out.digest, ParseDigest(digest, "attested digest"));
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> dir, OpenDigestDir(config_dir, out.digest));
+  if (dir) VERIFIED_RETURN_IF_ERROR(ListDigestDir(*dir, out));
+  return out;
+}
+
+Result<std::string> ReadStoredAttestation(const std::string& config_dir, std::string_view digest,
+                                          const StoredAttestationFile& file,
+                                          std::optional<signedpolicy::FileStamp>& stamp) {
+  VERIFIED_ASSIGN_OR_RETURN(std::string d, ParseDigest(digest, "attested digest"));
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> dir, OpenDigestDir(config_dir, d));
+  if (!dir) {
+    return MakeError(ErrorKind::kNotFound, "{}: no longer stored", file.path);
+  }
+  return ReadBundle(*dir, file, stamp);
+}
+
 Result<StoredAttestations> AttestationsFor(const std::string& config_dir, std::string_view digest) {
   StoredAttestations out;
-  VERIFIED_ASSIGN_OR_RETURN(out.digest, ParseDigest(digest, "attested digest"));
-  VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> store, OpenStore(config_dir));
-  if (!store) return out;
-  std::string name = DigestDirName(out.digest);
-  VERIFIED_ASSIGN_OR_RETURN(bool exists, store->Exists(name));
-  if (!exists) return out;
-  VERIFIED_ASSIGN_OR_RETURN(Dir dir, store->OpenDir(name));
-  VERIFIED_RETURN_IF_ERROR(CheckDirFd(dir));
-  VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names,
-                            dir.List("", kMaxAttestationsPerDigest * 4 + 1));
-  std::sort(names.begin(), names.end());
-  size_t bytes = 0;
-  for (const auto& n : names) {
-    if (IsWriterTempFile(n)) continue;
-    VERIFIED_RETURN_IF_ERROR(ReadEntry(dir, n, bytes, out));
-    if (bytes > kMaxAttestationBytesPerDigest) {
-      return MakeError(ErrorKind::kTooLarge, "{}: more than {} bytes of attestations", dir.path(),
-                       kMaxAttestationBytesPerDigest);
-    }
+  StoredAttestationFiles files;
+  VERIFIED_ASSIGN_OR_RETURN(files.digest, ParseDigest(digest, "attested digest"));
+  out.digest = files.digest;
+  VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> dir, OpenDigestDir(config_dir, files.digest));
+  if (!dir) return out;
+  VERIFIED_RETURN_IF_ERROR(ListDigestDir(*dir, files));
+  out.manifest = std::move(files.manifest);
+  for (const auto& f : files.files) {
+    std::optional<signedpolicy::FileStamp> stamp;
+    VERIFIED_ASSIGN_OR_RETURN(std::string bundle, ReadBundle(*dir, f, stamp));
+    out.bundles.push_back({f.id, std::move(bundle), f.path});
   }
   return out;
 }
