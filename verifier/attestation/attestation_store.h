@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "verifier/core/result.h"
+#include "verifier/signedpolicy/statement_cache.h"
 
 namespace verified::attestation {
 
@@ -53,6 +54,36 @@ struct StoredAttestations {
 /// does not hash to its name or the manifest not to the digest; kUnsafePath naming an unknown
 /// entry (writer temp files NAME.tmp.XXXXXX are skipped); kTooLarge beyond the limits.
 Result<StoredAttestations> AttestationsFor(const std::string& config_dir, std::string_view digest);
+
+/// One stored bundle file, listed but not read (a create that finds its verification in the
+/// attestation cache never reads it).
+struct StoredAttestationFile {
+  std::string id;                 ///< the file's name without ".json": its bytes' hex sha256
+  std::string path;               ///< where it is stored (for messages)
+  signedpolicy::FileStamp stamp;  ///< its lstat identity, the trust rule applied
+};
+
+/// What the store holds for one digest, bundles unread.
+struct StoredAttestationFiles {
+  std::string digest;                        ///< "sha256:<hex>"
+  std::optional<std::string> manifest;       ///< manifest.json, checked to hash to `digest`
+  std::vector<StoredAttestationFile> files;  ///< sorted by id
+};
+
+/// AttestationsFor without reading the bundles: each is lstat'ed beneath the store (no
+/// symlink followed) and must be trusted, a regular file and within kMaxAttestationBundleBytes;
+/// the manifest is read and checked. The same errors as AttestationsFor, except that a bundle
+/// whose bytes do not hash to its name is found only when ReadStoredAttestation reads it.
+Result<StoredAttestationFiles> AttestationFilesFor(const std::string& config_dir,
+                                                   std::string_view digest);
+
+/// Reads one file AttestationFilesFor listed for `digest` and checks that its bytes hash to its
+/// name. `stamp` receives the identity of the file read, taken on the open descriptor before
+/// and after the read (nullopt when they differ: it changed while read). kIntegrity naming the
+/// file when the bytes do not match the name; the open and trust errors of AttestationsFor.
+Result<std::string> ReadStoredAttestation(const std::string& config_dir, std::string_view digest,
+                                          const StoredAttestationFile& file,
+                                          std::optional<signedpolicy::FileStamp>& stamp);
 
 /// The digests the store holds, sorted; empty when the directory does not exist. kPermission
 /// when it is untrusted; kUnsafePath naming an entry that is not sha256-<hex>.

@@ -3,7 +3,9 @@
 #include <ctime>
 
 #include "verifier/attestation/attestation_collect.h"
+#include "verifier/config/state_dir.h"
 #include "verifier/image/pattern.h"
+#include "verifier/signature/key_der.h"
 #include "verifier/signature/key_dir.h"
 
 namespace verified {
@@ -32,8 +34,42 @@ std::string Describe(const FoundAttestation& f) {
   if (!f.key_name.empty()) head += " by key " + f.key_name;
   if (!f.attestation) return head + ": not counted: " + f.why;
   const auto& p = f.attestation->predicate;
-  return fmt::format("{}: {} ({}): {}", head, attestation::KindName(p.kind), p.type.substr(0, 100),
-                     attestation::DescribePredicate(p));
+  return fmt::format("{}: {} ({}): {}{}", head, attestation::KindName(p.kind),
+                     p.type.substr(0, 100), attestation::DescribePredicate(p),
+                     f.cached ? " (verified before: from the attestation cache)" : "");
+}
+
+struct CacheUse {
+  attestation::AttestationCacheSession session;
+  std::string note;  // what became of the cache, "" when nothing worth saying
+};
+
+// The attestation cache a decision may use (the same access as signed_by's verification
+// cache: creates write it, readers only read). A cache that cannot be read is empty, said in
+// the note.
+CacheUse OpenCache(const CheckContext& ctx) {
+  CacheUse c;
+  const auto& access = ctx.verification_cache;
+  if (access.state_dir.empty() || ctx.policy_digest.empty()) return c;
+  c.session.cache = attestation::AttestationCache::Load(access.state_dir);
+  c.session.policy_digest = ctx.policy_digest;
+  c.session.record = access.write;
+  if (!c.session.cache->ignored_reason().empty()) {
+    c.note = "attestation cache ignored (" + c.session.cache->ignored_reason() + ")";
+  }
+  return c;
+}
+
+// Writes what this decision verified. A state dir that cannot be written costs the next
+// decision one verification, never this one its verdict.
+void SaveCache(const CheckContext& ctx, CacheUse& c) {
+  if (!c.session.cache || c.session.added == 0) return;
+  const auto& access = ctx.verification_cache;
+  Status st = EnsureStateDir(access.state_dir, ctx.registrations.config_dir());
+  if (st.ok()) st = c.session.cache->Save(access.state_dir);
+  if (!st.ok()) {
+    c.note += (c.note.empty() ? "" : "; ") + ("attestation not cached: " + st.error().What());
+  }
 }
 
 class Attested : public Requirement {
@@ -45,18 +81,46 @@ class Attested : public Requirement {
 
   Finding Check(const CheckContext& ctx) const override {
     const std::string& config_dir = ctx.registrations.config_dir();
-    std::vector<signature::PublicKey> keys;
+    attestation::AttestationKeys keys;
     for (const auto& name : rule_.keys) {
-      auto key = signature::LoadKey(config_dir, name);
-      if (!key.ok()) return Fail(kAttestedCheck, "trusted key " + name + ": " + key.error().What());
-      keys.push_back(std::move(key).value());
+      auto id = signature::LoadKeyFingerprint(signature::ImageKeyDirectory(config_dir), name);
+      if (!id.ok()) return Fail(kAttestedCheck, "trusted key " + name + ": " + id.error().What());
+      keys.ids.push_back(std::move(id).value());
     }
-    auto all = signature::ListKeys(config_dir);
-    auto found = attestation::CollectAttestations(
-        config_dir, ctx.image, keys, all.ok() ? *all : std::vector<signature::PublicKey>());
+    // Parsed only when an attestation is not in the attestation cache (attestation_collect.h).
+    std::optional<std::vector<signature::PublicKey>> parsed, all;
+    std::string key_error;
+    keys.parsed = [&]() -> Result<const std::vector<signature::PublicKey>*> {
+      if (!parsed && key_error.empty()) {
+        std::vector<signature::PublicKey> out;
+        for (const auto& name : rule_.keys) {
+          auto key = signature::LoadKey(config_dir, name);
+          if (!key.ok()) {
+            key_error = "trusted key " + name + ": " + key.error().What();
+            break;
+          }
+          out.push_back(std::move(key).value());
+        }
+        if (key_error.empty()) parsed = std::move(out);
+      }
+      if (!key_error.empty()) return MakeError(ErrorKind::kParse, "{}", key_error);
+      return &*parsed;
+    };
+    keys.all = [&]() -> Result<const std::vector<signature::PublicKey>*> {
+      if (!all) {
+        VERIFIED_ASSIGN_OR_RETURN(std::vector<signature::PublicKey> listed,
+                                  signature::ListKeys(config_dir));
+        all = std::move(listed);
+      }
+      return &*all;
+    };
+    CacheUse cache = OpenCache(ctx);
+    auto found = attestation::CollectAttestations(config_dir, ctx.image, keys, cache.session);
+    if (!key_error.empty()) return Fail(kAttestedCheck, key_error);
     if (!found.ok()) {
       return Fail(kAttestedCheck, "the attestation store cannot be read: " + found.error().What());
     }
+    SaveCache(ctx, cache);
     std::vector<std::string> unmet;
     if (rule_.vulns || rule_.scan_max_age_days) CheckScan(*found, unmet);
     if (rule_.sbom) CheckSbom(*found, unmet);
@@ -64,6 +128,7 @@ class Attested : public Requirement {
       CheckProvenance(*found, unmet);
     }
     std::string seen = Seen(*found);
+    if (!cache.note.empty()) seen += "; " + cache.note;
     if (!unmet.empty()) {
       return Fail(kAttestedCheck,
                   fmt::format("{}; attestations by {}: {}", Join(unmet), KeysText(), seen),
