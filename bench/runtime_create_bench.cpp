@@ -6,7 +6,9 @@
 //
 // Each round, in alternating order, times `runc create` and `verified-runtime create` (which
 // decides, then execs the same runc) as whole processes, deleting the container after each;
-// then times the decision alone (Decide in-process). Prints medians, the overhead and
+// then times the decision alone (Decide in-process), and the create decision as the runtime
+// takes it with and without the sandbox (shim/sandboxed_decision.h DecideCreate, alternating
+// in the same run: fork, confinement, answer and its parse). Prints medians, the overhead and
 // the machine. The container id must be the engine's own (resolvers check it), so `runc` gets
 // a private --root and the bundle's cgroupsPath should be a bench-only one.
 #include <fcntl.h>
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "shim/sandboxed_decision.h"
 #include "verifier/decision/decide.h"
 
 namespace {
@@ -143,6 +146,21 @@ int main(int argc, char** argv) {
     }
     t_decide.push_back(static_cast<double>(d.elapsed_us));
   }
+  // The sandbox's cost: wall time of DecideCreate around the whole child, alternating order.
+  std::vector<double> t_plain, t_sandboxed;
+  for (int i = 0; i < o.rounds * 4; ++i) {
+    for (bool sandboxed : {i % 2 == 0, i % 2 != 0}) {
+      auto start = Clock::now();
+      verified::shim::CreateDecision d = verified::shim::DecideCreate(req, sandboxed);
+      double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+      if (!d.decision.verdict.Allowed()) {
+        fprintf(stderr, "decision (sandbox %s) is not allow: %s\n", d.sandbox.c_str(),
+                d.decision.verdict.reason.c_str());
+        return 1;
+      }
+      (sandboxed ? t_sandboxed : t_plain).push_back(us);
+    }
+  }
   double mr = Median(t_runc), mv = Median(t_verified), md = Median(t_decide);
   double cr = Median(c_runc), cv = Median(c_verified);
   double load[3] = {0, 0, 0};
@@ -155,5 +173,10 @@ int main(int argc, char** argv) {
   printf("difference               %+9.0f us      %+9.0f us   (wall x%.3f, CPU x%.3f)\n", mv - mr,
          cv - cr, mv / mr, cv / cr);
   printf("decision alone, in-process: median %.0f us over %zu runs\n", md, t_decide.size());
+  double mp = Median(t_plain), ms = Median(t_sandboxed);
+  printf(
+      "create decision, VERIFIED_SANDBOX=off: median %.0f us; sandboxed: median %.0f us; "
+      "sandbox adds %+.0f us (goal <= +300 us) over %zu runs each\n",
+      mp, ms, ms - mp, t_plain.size());
   return 0;
 }

@@ -2,7 +2,8 @@
 
 namespace verified::hook {
 
-Decision DecideForHook(const HookState& state, const HookSettings& settings) {
+shim::CreateDecision DecideForHook(const HookState& state, const HookSettings& settings,
+                                   bool sandboxed) {
   CreateRequest req;
   req.container_id = state.id;
   req.bundle_dir = state.bundle;
@@ -15,7 +16,7 @@ Decision DecideForHook(const HookState& state, const HookSettings& settings) {
   req.command = "create";
   // No runtime calls a hook on exec: an enforced seal needs verified-runtime's own record.
   req.sees_exec = false;
-  return Decide(req);
+  return shim::DecideCreate(req, sandboxed);
 }
 
 }  // namespace verified::hook

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "hooks/hook_state.h"
-#include "verifier/decision/decide.h"
+#include "shim/sandboxed_decision.h"
 
 namespace verified::hook {
 
@@ -23,12 +23,14 @@ struct HookSettings {
 };
 
 /// The create decision for the container the runtime described in `state`: verified::Decide
-/// (verifier/decision/decide.h) on its id and bundle, with the policy and registrations of
-/// `settings.config_dir` and the seal index in `settings.seal_dir`, as a caller that never
-/// sees `exec` (CreateRequest::sees_exec: a sealed image needs verified-runtime). The
-/// state's annotations are not passed on: the decision proves the image from config.json, the
-/// engine's storage and the mount table. Never fails: an error is a deny verdict naming it
-/// (or an audit-mode allow).
-Decision DecideForHook(const HookState& state, const HookSettings& settings);
+/// (verifier/decision/decide.h), in the sandbox when `sandboxed` as the runtime takes it
+/// (shim/sandboxed_decision.h DecideCreate, its deferred writes made), on its id and bundle, with
+/// the policy and registrations of `settings.config_dir` and the seal index in `settings.seal_dir`,
+/// as a caller that never sees `exec` (CreateRequest::sees_exec: a sealed image needs
+/// verified-runtime). The state's annotations are not passed on: the decision proves the image from
+/// config.json, the engine's storage and the mount table. Never fails: an error is a deny verdict
+/// naming it (or an audit-mode allow).
+shim::CreateDecision DecideForHook(const HookState& state, const HookSettings& settings,
+                                   bool sandboxed);
 
 }  // namespace verified::hook

@@ -62,7 +62,8 @@ int RunHook(const std::vector<std::string>& args, const HookEnv& env, int state_
     return Refuse(err, "verified: refused container " + state->id +
                            ": cannot use the runtime settings: " + runtime.error().What());
   }
-  Decision d = DecideForHook(*state, *settings);
+  shim::CreateDecision created = DecideForHook(*state, *settings, shim::SandboxEnabled());
+  const Decision& d = created.decision;
   if (settings->debug) {
     // logrus text lines, as the runtime writes its --debug trace (shim/decision_trace.h).
     for (const auto& line : shim::DecisionTraceLines(d.steps)) {
@@ -70,8 +71,9 @@ int RunHook(const std::vector<std::string>& args, const HookEnv& env, int state_
                                        std::chrono::system_clock::now(), logging::LogFormat::kText);
     }
   }
-  Status logged = shim::AppendDecision(runtime->decision_log,
-                                       shim::CreateDecisionRecord(d, kHookCommand, state->id));
+  shim::DecisionLogRecord record = shim::CreateDecisionRecord(d, kHookCommand, state->id);
+  record.sandbox = created.sandbox;
+  Status logged = shim::AppendDecision(runtime->decision_log, record);
   if (!logged.ok()) {
     // As in the runtime: a decision that leaves no line is not taken.
     return Refuse(err, "verified: refused container " + state->id +

@@ -71,6 +71,7 @@ nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r) {
   if (r.policy_digest) j["policy_digest"] = *r.policy_digest;
   if (r.policy_signature) j["policy_signature"] = *r.policy_signature;
   j["elapsed_us"] = r.elapsed_us;
+  if (r.sandbox) j["sandbox"] = *r.sandbox;
   return j;
 }
 

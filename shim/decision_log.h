@@ -35,6 +35,9 @@ struct DecisionLogRecord {
   /// the accepted version, or the refusal, and the grace-period warning.
   std::optional<std::string> policy_signature;
   int64_t elapsed_us = 0;
+  /// Create records of the runtime and the hook: how the decision was confined
+  /// (shim/sandboxed_decision.h CreateDecision::sandbox), or "off (VERIFIED_SANDBOX=off)".
+  std::optional<std::string> sandbox;
 };
 
 /// The record of a create decision for `command` ("create", "run", "restore").
@@ -48,7 +51,7 @@ DecisionLogRecord ExecDecisionRecord(const SealRecord& seal, bool allowed,
 
 /// The JSON of a record, keys in this order: time, command, container, engine, image,
 /// image_id, chain_id, verdict, enforced, allowed, mode, rule, reasons, policy_digest,
-/// policy_signature, elapsed_us (the optional ones only when set).
+/// policy_signature, elapsed_us, sandbox (the optional ones only when set).
 nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r);
 
 /// Appends the record as one line to `path`, creating its directory (0750) when missing.

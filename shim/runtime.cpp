@@ -12,11 +12,11 @@
 #include "shim/own_options.h"
 #include "shim/refusal.h"
 #include "shim/runc_args.h"
+#include "shim/sandboxed_decision.h"
 #include "shim/seal_guard.h"
 #include "shim/seal_lifecycle.h"
 #include "verifier/config/config_dir.h"
 #include "verifier/core/env.h"
-#include "verifier/decision/decide.h"
 
 namespace verified::shim {
 namespace {
@@ -66,17 +66,20 @@ int Exec(const std::string& runc, const std::vector<std::string>& runc_args, con
   return Refuse("verified: " + e.What(), g);
 }
 
-// The create path: argv -> request -> decision -> log -> exec runc (recording the seal the
+// The create path: argv -> request -> decision (sandboxed unless VERIFIED_SANDBOX=off; its
+// deferred writes made here) -> log -> exec runc (recording the seal the
 // decision calls for) or refuse. Nothing here changes the verdict.
 int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSettings& settings,
                const std::string& runc, const std::vector<std::string>& runc_args) {
-  Decision d = Decide(CreateRequestFor(cl, own));
+  CreateDecision created = DecideCreate(CreateRequestFor(cl, own), SandboxEnabled());
+  const Decision& d = created.decision;
   if (cl.globals.debug) {
     // runc --debug: the decision's steps and times, at debug level, where runc logs.
     TraceDecision(*logging::OpenLogger("verified-runtime", LogOptionsFor(cl.globals)), d.steps);
   }
-  Status logged = AppendDecision(settings.decision_log,
-                                 CreateDecisionRecord(d, cl.subcommand, cl.container_id));
+  DecisionLogRecord record = CreateDecisionRecord(d, cl.subcommand, cl.container_id);
+  record.sandbox = created.sandbox;
+  Status logged = AppendDecision(settings.decision_log, record);
   if (!logged.ok()) {
     // Every decision must leave a line; one that cannot is not taken.
     return Refuse("verified: refused container " + cl.container_id +

@@ -22,6 +22,7 @@ class Content : public Requirement {
     content::ContentOptions opt;
     opt.mode = mode_;
     opt.config_dir = ctx.registrations.config_dir();
+    opt.defer = ctx.verification_cache.defer;
     content::ContentReport report = content::VerifyImageContent(ctx.image, opt);
     std::string summary = report.Summary(ctx.image.diff_ids.size());
     if (report.ok) return Pass(kContentCheck, summary);

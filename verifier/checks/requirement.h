@@ -10,7 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "verifier/bundle/spec.h"
+#include "verifier//bundle/spec.h"
+#include "verifier/fs/deferred_writes.h"
 #include "verifier/image/reference.h"
 #include "verifier/registry/registration_store.h"
 #include "verifier/store/resolved_image.h"
@@ -41,6 +42,10 @@ struct VerificationCacheAccess {
   /// state dir (created 0700 if missing). False for readers (explain, check, audit), which
   /// need no write access.
   bool write = false;
+  /// When set (a sandboxed create decision), the decision's cache writes (this cache and the
+  /// `content` requirement's, verifier/content/content_cache.h) are recorded here for the
+  /// caller to make, and no directory is created.
+  DeferredWrites* defer = nullptr;
 };
 
 /// What a requirement may look at.

@@ -70,8 +70,10 @@ void OpenCache(const CheckContext& ctx, Evaluation& e) {
 void SaveCache(const CheckContext& ctx, Evaluation& e) {
   if (!e.cache.cache || e.cache.added == 0) return;
   const auto& access = ctx.verification_cache;
-  Status st = EnsureStateDir(access.state_dir, ctx.registrations.config_dir());
-  if (st.ok()) st = e.cache.cache->Save(access.state_dir);
+  Status st = access.defer != nullptr
+                  ? Ok()
+                  : EnsureStateDir(access.state_dir, ctx.registrations.config_dir());
+  if (st.ok()) st = e.cache.cache->Save(access.state_dir, access.defer);
   if (!st.ok()) {
     e.cache_note +=
         (e.cache_note.empty() ? "" : "; ") + ("verification not cached: " + st.error().What());

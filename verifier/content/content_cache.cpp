@@ -40,8 +40,8 @@ std::string RawSha256(std::string_view data) {
 
 }  // namespace
 
-ContentCache::ContentCache(std::string config_dir)
-    : dir_(std::move(config_dir) + "/content-cache") {}
+ContentCache::ContentCache(std::string config_dir, DeferredWrites* defer)
+    : dir_(std::move(config_dir) + "/content-cache"), defer_(defer) {}
 
 Status ContentCache::EnsureDirs() const {
   for (const std::string& d : {dir_, dir_ + "/manifests", dir_ + "/fingerprints"}) {
@@ -242,12 +242,12 @@ Result<std::optional<std::pair<ExpectedTree, std::string>>> ContentCache::LoadMa
 Result<std::string> ContentCache::StoreManifest(const std::string& diff_id,
                                                 const ExpectedTree& tree) const {
   if (!IsSha256Digest(diff_id)) return MakeError(ErrorKind::kParse, "bad diffID {}", diff_id);
-  VERIFIED_RETURN_IF_ERROR(EnsureDirs());
+  if (defer_ == nullptr) VERIFIED_RETURN_IF_ERROR(EnsureDirs());
   std::string data = std::string(kManifestMagic) + EncodeManifest(diff_id, tree);
   std::string digest = RawSha256(data);
   data += digest;
   VERIFIED_RETURN_IF_ERROR(
-      WriteFileAtomic(dir_ + "/manifests/" + std::string(DigestHex(diff_id)), data, 0600));
+      WritePrivateOrDefer(defer_, dir_ + "/manifests/" + std::string(DigestHex(diff_id)), data));
   return digest;
 }
 
@@ -264,11 +264,11 @@ Result<std::optional<FingerprintRecord>> ContentCache::LoadFingerprints(
 }
 
 Status ContentCache::StoreFingerprints(const FingerprintRecord& rec) const {
-  VERIFIED_RETURN_IF_ERROR(EnsureDirs());
+  if (defer_ == nullptr) VERIFIED_RETURN_IF_ERROR(EnsureDirs());
   std::string data = std::string(kFingerprintMagic) + EncodeFingerprints(rec);
   data += RawSha256(data);
-  return WriteFileAtomic(dir_ + "/fingerprints/" + Sha256Hex(rec.diff_id + '\0' + rec.diff_dir),
-                         data, 0600);
+  return WritePrivateOrDefer(
+      defer_, dir_ + "/fingerprints/" + Sha256Hex(rec.diff_id + '\0' + rec.diff_dir), data);
 }
 
 }  // namespace verified::content

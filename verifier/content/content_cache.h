@@ -17,10 +17,11 @@
 #include <optional>
 #include <string>
 
-#include "verifier/content/disk.h"
+#include "verifier//content/disk.h"
 #include "verifier/content/layer_tree.h"
 #include "verifier/content/tree_walk.h"
 #include "verifier/core/result.h"
+#include "verifier/fs/deferred_writes.h"
 
 namespace verified::content {
 
@@ -37,7 +38,8 @@ struct FingerprintRecord {
 /// Reads and writes the cache of one config dir.
 class ContentCache {
  public:
-  explicit ContentCache(std::string config_dir);
+  /// With `defer` set, Store* only record their writes there (and create no directory).
+  explicit ContentCache(std::string config_dir, DeferredWrites* defer = nullptr);
 
   /// <config-dir>/content-cache
   const std::string& dir() const { return dir_; }
@@ -54,11 +56,15 @@ class ContentCache {
                                                             const std::string& diff_dir) const;
   Status StoreFingerprints(const FingerprintRecord& rec) const;
 
- private:
+  /// Creates the cache's directories (mode 0700) when missing; kPermission when one is not a
+  /// private directory.
   Status EnsureDirs() const;
+
+ private:
   Result<std::optional<std::string>> ReadChecked(const std::string& path,
                                                  std::string_view magic) const;
   std::string dir_;
+  DeferredWrites* defer_;
 };
 
 /// Serialises a tree (with content digests) and parses it back (exposed for tests and fuzzing).

@@ -291,7 +291,7 @@ ContentReport VerifyImageContent(const ResolvedImage& image, const ContentOption
     report.layers.push_back(r);
     return report;
   }
-  ContentCache cache(opt.config_dir);
+  ContentCache cache(opt.config_dir, opt.defer);
   std::vector<LayerReport> results(layers.size());
   std::vector<char> done(layers.size(), 0);
   std::vector<size_t> order = Schedule(layers);

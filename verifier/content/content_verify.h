@@ -12,7 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "verifier/core/result.h"
+#include "verifier//core/result.h"
+#include "verifier/fs/deferred_writes.h"
 #include "verifier/store/resolved_image.h"
 
 namespace verified::content {
@@ -58,6 +59,8 @@ struct ContentOptions {
   ContentMode mode = ContentMode::kFull;
   std::string config_dir;  ///< holds content-cache/ (cached mode, manifests)
   unsigned threads = 0;    ///< 0 = one per online CPU
+  /// Where cache writes go instead of the file system (a sandboxed decision); null = written.
+  DeferredWrites* defer = nullptr;
 };
 
 /// Verifies every layer of `image` (its `layers` locations). kOff returns ok at once.

@@ -60,6 +60,7 @@ struct PolicySource {
   bool raise_mark = false;
   const Policy* shared = nullptr;
   const signedpolicy::SignedPolicyCheck* shared_signed = nullptr;
+  DeferredWrites* defer = nullptr;  ///< CreateRequest::defer_writes
 };
 
 int64_t NowUnix() {
@@ -102,7 +103,8 @@ const Policy* PolicyStep(Decision& d, const PolicySource& src, std::optional<Pol
     // Registration files are checked as the decision reads them (RegistrationStore).
     own_check = signedpolicy::CheckSignedPolicy(
         {src.config_dir, src.state_dir.empty() ? kDefaultStateDir : src.state_dir,
-         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark, false});
+         src.now_unix != 0 ? src.now_unix : NowUnix(), policy->digest, src.raise_mark, false,
+         src.defer});
   }
   const auto& check = src.shared_signed != nullptr ? *src.shared_signed : *own_check;
   if (!SignedPolicyOk(d, check)) {
@@ -176,7 +178,7 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
   ContainerContext ctx{req.container_id, req.bundle_dir, d.spec.get(), d.rootfs, &*mounts};
   // The create decision records new successful verifications; a hit skips the public-key
   // operation only (the chain below the signature is proven again, checks/signed_by.cpp).
-  VerificationCacheAccess cache{StateDirOrDefault(req.state_dir), true};
+  VerificationCacheAccess cache{StateDirOrDefault(req.state_dir), true, req.defer_writes};
   ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs, cache);
 }
 
@@ -269,7 +271,8 @@ Decision Decide(const CreateRequest& req) {
   std::optional<Policy> owned;
   std::optional<signedpolicy::SignedPolicyCheck> check;
   SignedRegistrations signed_regs;
-  PolicySource src{req.config_dir, req.state_dir, req.now_unix, true};
+  PolicySource src{req.config_dir, req.state_dir, req.now_unix,    true,
+                   nullptr,        nullptr,       req.defer_writes};
   if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
     CreateSteps(d, *policy, req, signed_regs);
   }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "verifier/fs/deferred_writes.h"
+
 namespace verified {
 
 /// A container about to be created, as the runtime (or the hook) got it from its caller.
@@ -32,6 +34,10 @@ struct CreateRequest {
   /// wrote for this container in the seal index (it created the container and will refuse its
   /// execs); without one the container fails its `sealed` requirement.
   bool sees_exec = true;
+  /// When set, the decision writes nothing: the mark raise and the cache writes it would make
+  /// are recorded here (a sandboxed decision; its parent makes them with
+  /// verifier/decision/state_updates.h ApplyDeferredWrite).
+  DeferredWrites* defer_writes = nullptr;
 };
 
 /// A container that exists already, located by its engine (ctl/container_enumerator.h). It is

@@ -98,7 +98,7 @@ Status VerificationCache::Add(const VerificationKey& key, const std::string& fin
   return Ok();
 }
 
-Status VerificationCache::Save(const std::string& dir) const {
+Status VerificationCache::Save(const std::string& dir, DeferredWrites* defer) const {
   std::string text(kHeader);
   text.reserve(kHeader.size() + entries_.size() * kLineBytes);
   for (const auto& [name, fp] : entries_) {
@@ -107,7 +107,7 @@ Status VerificationCache::Save(const std::string& dir) const {
     text += fp;
     text += '\n';
   }
-  return WriteFileAtomic(dir + "/" + kVerificationCacheFile, text, 0600);
+  return WritePrivateOrDefer(defer, dir + "/" + kVerificationCacheFile, text);
 }
 
 }  // namespace verified::signature

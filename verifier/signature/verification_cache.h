@@ -27,7 +27,8 @@
 #include <utility>
 #include <vector>
 
-#include "verifier/core/result.h"
+#include "verifier//core/result.h"
+#include "verifier/fs/deferred_writes.h"
 
 namespace verified::signature {
 
@@ -66,7 +67,8 @@ class VerificationCache {
   Status Add(const VerificationKey& key, const std::string& fingerprint);
 
   /// Writes the cache to <dir>/signature-verifications atomically, mode 0600. `dir` must exist.
-  Status Save(const std::string& dir) const;
+  /// With `defer` set the write is only recorded there.
+  Status Save(const std::string& dir, DeferredWrites* defer = nullptr) const;
 
   size_t size() const { return entries_.size(); }
   /// Why Load ignored the file ("" when it used it or there was none).

@@ -191,6 +191,11 @@ void RaiseMarkTo(SignedPolicyCheck& c, const SignedPolicyInput& in,
   m.statement = statement_digest;
   m.policy_keys = std::move(key_ids);
   std::sort(m.policy_keys.begin(), m.policy_keys.end());
+  if (in.defer != nullptr) {
+    // The parent raises it under the state dir's lock (ApplyDeferredWrite), never lowering it.
+    in.defer->Add(MarkPath(in.state_dir), SerializeMark(m));
+    return;
+  }
   auto raised = RaiseMark(in.state_dir, in.config_dir, m);
   if (!raised.ok()) {
     std::string w = fmt::format("could not record version {} as accepted in {}: {}", m.version,
@@ -280,7 +285,7 @@ void CacheStatement(const SignedPolicyInput& in, const SignedFiles& f,
   id.statement = proof.statement;
   id.signature = proof.signature;
   id.key = proof.key;
-  (void)WriteStatementCache(in.state_dir, in.config_dir, id, statement);
+  (void)WriteStatementCache(in.state_dir, in.config_dir, id, statement, in.defer);
 }
 
 }  // namespace
@@ -378,7 +383,7 @@ SignedPolicyCheck CheckSignedPolicy(const SignedPolicyInput& in) {
   if (in.raise_mark && !c.cached) {
     // Only the deciding paths write (the look-only commands never do); a failed write is a
     // miss next time, nothing more.
-    (void)WriteVerifyCache(in.state_dir, in.config_dir, proof);
+    (void)WriteVerifyCache(in.state_dir, in.config_dir, proof, in.defer);
   }
   CacheStatement(in, *files, proof, *c.statement);
   return c;

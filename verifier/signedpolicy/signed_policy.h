@@ -23,7 +23,8 @@
 #include <optional>
 #include <string>
 
-#include "verifier/core/result.h"
+#include "verifier//core/result.h"
+#include "verifier/fs/deferred_writes.h"
 #include "verifier/registry/registration_store.h"
 #include "verifier/signedpolicy/policy_statement.h"
 
@@ -69,6 +70,9 @@ struct SignedPolicyInput {
   /// (SignedRegistrationsFor), and the verified statement may come from the state dir's
   /// statement cache (statement_cache.h) instead of being read and parsed.
   bool hash_registrations = true;
+  /// When set (a sandboxed create decision), the mark raise and the cache writes are recorded
+  /// here for the caller to make (verifier/decision/state_updates.h) instead of made.
+  DeferredWrites* defer = nullptr;
 };
 
 /// The outcome.

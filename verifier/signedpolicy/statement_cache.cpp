@@ -149,7 +149,8 @@ std::string StatementCachePath(const std::string& state_dir) {
 }
 
 Status WriteStatementCache(const std::string& state_dir, const std::string& config_dir,
-                           const StatementCacheHeader& id, const PolicyStatement& s) {
+                           const StatementCacheHeader& id, const PolicyStatement& s,
+                           DeferredWrites* defer) {
   nlohmann::json files = nlohmann::json::object();
   std::vector<std::string> records;
   for (const auto& [path, digest] : s.files) {
@@ -180,6 +181,7 @@ Status WriteStatementCache(const std::string& state_dir, const std::string& conf
   text.reserve(text.size() + line.size() + 80 + records.size() * kStatementCacheRecordBytes);
   text += line + "\nsha256:" + Sha256Hex(line) + "\n";
   for (const auto& r : records) text += r;
+  if (defer != nullptr) return WritePrivateOrDefer(defer, StatementCachePath(state_dir), text);
   VERIFIED_RETURN_IF_ERROR(EnsureStateDir(state_dir, config_dir));
   return WriteFileAtomic(StatementCachePath(state_dir), text, 0600);
 }

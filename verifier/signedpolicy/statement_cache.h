@@ -31,7 +31,8 @@
 #include <string_view>
 #include <utility>
 
-#include "verifier/core/result.h"
+#include "verifier//core/result.h"
+#include "verifier/fs/deferred_writes.h"
 #include "verifier/registry/signed_file_lookup.h"
 #include "verifier/signedpolicy/policy_statement.h"
 
@@ -97,10 +98,12 @@ std::string StatementCachePath(const std::string& state_dir);
 
 /// Writes the cache of `statement` (whose members fill the header's, its files the rest) with
 /// the identity in `id` (its files and registrations members are ignored): EnsureStateDir,
-/// then an atomic write, mode 0600. kTooLarge when the header would exceed its limit. A
-/// failure only means the next create reads the statement again.
+/// then an atomic write, mode 0600 (with `defer` set: only recorded there). kTooLarge when the
+/// header would exceed its limit. A failure only means the next create reads the statement
+/// again.
 Status WriteStatementCache(const std::string& state_dir, const std::string& config_dir,
-                           const StatementCacheHeader& id, const PolicyStatement& statement);
+                           const StatementCacheHeader& id, const PolicyStatement& statement,
+                           DeferredWrites* defer = nullptr);
 
 /// Parses the head of a cache file of `file_size` bytes (its first bytes, through the digest
 /// line): the header and the offset of the first record. kParse for anything but what

@@ -60,7 +60,10 @@ Result<VerifiedSignature> ReadVerifyCache(const std::string& state_dir) {
 }
 
 Status WriteVerifyCache(const std::string& state_dir, const std::string& config_dir,
-                        const VerifiedSignature& v) {
+                        const VerifiedSignature& v, DeferredWrites* defer) {
+  if (defer != nullptr) {
+    return WritePrivateOrDefer(defer, VerifyCachePath(state_dir), SerializeVerifyCache(v));
+  }
   VERIFIED_RETURN_IF_ERROR(EnsureStateDir(state_dir, config_dir));
   // Atomic: a concurrent create reads the old record or the new one, never a mix (and a torn
   // record would be a parse error, i.e. a miss).

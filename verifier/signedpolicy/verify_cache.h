@@ -15,7 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "verifier/core/result.h"
+#include "verifier//core/result.h"
+#include "verifier/fs/deferred_writes.h"
 
 namespace verified::signedpolicy {
 
@@ -47,9 +48,9 @@ std::string SerializeVerifyCache(const VerifiedSignature& v);
 /// returned: the caller treats it as a miss and verifies, never as a pass.
 Result<VerifiedSignature> ReadVerifyCache(const std::string& state_dir);
 
-/// Replaces the record (EnsureStateDir, atomic write, mode 0600). A failure only means the
-/// next check verifies again.
+/// Replaces the record (EnsureStateDir, atomic write, mode 0600), or only records that write
+/// in `defer` when it is set. A failure only means the next check verifies again.
 Status WriteVerifyCache(const std::string& state_dir, const std::string& config_dir,
-                        const VerifiedSignature& v);
+                        const VerifiedSignature& v, DeferredWrites* defer = nullptr);
 
 }  // namespace verified::signedpolicy
