@@ -209,8 +209,10 @@ TEST_F(SignedByChainCacheTest, RetaggedOrOtherImageMisses) {
   EXPECT_EQ(retagged.outcome, Outcome::kFail) << retagged.message;
   EXPECT_NE(retagged.message.find("signed for repository " + kRepo), std::string::npos)
       << retagged.message;
+  // The engine keeps the signed manifest for an image the store proves to be another config.
   ResolvedImage other = resolved;
   other.image_id = MakeTestImage("other").image_id;
+  other.manifest_files.push_back(f.EngineFile(img.manifest));
   Finding another = Check({{"signed_by", "ci"}}, false, kPolicyDigest, &other);
   EXPECT_EQ(another.outcome, Outcome::kFail) << another.message;
   EXPECT_NE(another.message.find("not this image's ID"), std::string::npos) << another.message;
@@ -224,8 +226,10 @@ TEST_F(SignedByChainCacheTest, IndexChainsAreNotCached) {
                         index_digest);
   f.Store(r, index);
   ResolvedImage engine = resolved;
+  engine.manifest_files.push_back(f.EngineFile(index));
   engine.manifest_files.push_back(f.EngineFile(img.manifest));
-  ASSERT_EQ(Check({{"signed_by", "ci"}}, true, kPolicyDigest, &engine).outcome, Outcome::kPass);
+  Finding pass = Check({{"signed_by", "ci"}}, true, kPolicyDigest, &engine);
+  ASSERT_EQ(pass.outcome, Outcome::kPass) << pass.message;
   EXPECT_EQ(VerificationCache::Load(state.path()).size(), 1u);  // the record-level entry only
 }
 
