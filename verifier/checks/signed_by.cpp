@@ -5,7 +5,9 @@
 #include <set>
 
 #include "verifier/config/state_dir.h"
+#include "verifier/crypto/sha256.h"
 #include "verifier/image/reference.h"
+#include "verifier/signature/cached_chain.h"
 #include "verifier/signature/cached_verification.h"
 #include "verifier/signature/key_dir.h"
 #include "verifier/signature/signature_candidates.h"
@@ -17,9 +19,12 @@ namespace {
 constexpr const char* kSignedByCheck = "signed_by";
 // Attempts spelt out in a finding; a refusal message stays readable when a store holds many.
 constexpr size_t kMaxAttemptsShown = 8;
+constexpr const char* kFromCache = " (verified before: from the verification cache)";
 
 using signature::SignatureCandidate;
+using signature::SignatureFormat;
 using signature::SignatureRecord;
+using signature::StoredRecordFile;
 
 std::string Short(std::string_view digest) {
   return std::string(digest.substr(0, std::min<size_t>(digest.size(), 19)));  // sha256: + 12
@@ -122,8 +127,19 @@ class SignedBy : public Requirement {
     if (candidates->empty()) return Unsigned(ctx, config_dir);
     Evaluation e;
     OpenCache(ctx, e);
+    const std::set<std::string> repos = StoredRepositories(ctx.image);
     for (const auto& c : *candidates) {
-      for (const auto& r : c.stored.records) Try(ctx, c, r, keys, e);
+      for (const auto& f : c.stored.records) {
+        // Hashed only when a cache can use it (the entry name binds the file's exact bytes).
+        const std::string file_hash = e.cache.cache ? Sha256Hex(f.text) : "";
+        if (TryCached(ctx, c, f, file_hash, keys, repos, e)) continue;
+        auto r = signature::ParseStoredRecord(c.stored, f);
+        if (!r.ok()) {
+          return Fail(kSignedByCheck, "the signature store cannot be read: " + r.error().What());
+        }
+        Try(ctx, c, *r, &f, file_hash, keys, repos, e);
+      }
+      for (const auto& r : c.engine_records) Try(ctx, c, r, nullptr, "", keys, repos, e);
     }
     SaveCache(ctx, e);
     if (!key_error.empty()) return Fail(kSignedByCheck, key_error);
@@ -153,14 +169,55 @@ class SignedBy : public Requirement {
                 Wanted(), "unsigned");
   }
 
+  // What a cached chain of a store record is named by (cached_chain.h), format and
+  // repository left to the caller.
+  signature::ChainKey ChainKeyFor(const CheckContext& ctx, const SignatureCandidate& c,
+                                  const StoredRecordFile& f, const std::string& file_hash,
+                                  const signature::RuleKeys& keys, const Evaluation& e) const {
+    signature::ChainKey k;
+    k.record_file = f.name;
+    k.record_sha256 = file_hash;
+    k.manifest_digest = c.stored.digest;
+    k.image_id = ctx.image.image_id;
+    k.policy_digest = e.cache.policy_digest;
+    k.identity = SignedIdentityName(rule_.identity);
+    for (const auto& id : keys.ids) k.key_fingerprints.push_back(id.fingerprint);
+    return k;
+  }
+
+  // A store record whose whole chain the verification cache holds (cached_chain.h) under the
+  // record file's bytes as they are now, the image ID, keys, policy and stored repositories as
+  // they are now: counted without parsing the record, its payload or the manifest again. The
+  // manifest bytes are still found and checked to hash to the signed digest. False, recording
+  // nothing, on a miss or when the manifest is now missing or changed: the full path says why.
+  bool TryCached(const CheckContext& ctx, const SignatureCandidate& c, const StoredRecordFile& f,
+                 const std::string& file_hash, const signature::RuleKeys& keys,
+                 const std::set<std::string>& repos, Evaluation& e) const {
+    if (!e.cache.cache) return false;
+    auto hit = signature::FindCachedChain(
+        *e.cache.cache, ChainKeyFor(ctx, c, f, file_hash, keys, e), keys.ids, repos);
+    if (!hit) return false;
+    auto proof = signature::ProveCachedManifest(ctx.image, c.stored.digest, c.stored.manifest);
+    if (!proof.ok()) return false;
+    ++e.cache.hits;
+    std::string what = fmt::format("{} signature {} for {} by key {}", FormatName(hit->format),
+                                   f.name.substr(0, 12), Short(c.stored.digest), hit->key_name);
+    Count(what, hit->format, hit->repository, hit->key_name, *proof, kFromCache, repos, e);
+    return true;
+  }
+
   // One signature: verified with the rule's keys only, its digest proven down to the image,
-  // its identity checked; the outcome recorded as a sentence.
+  // its identity checked; the outcome recorded as a sentence. `file` is the store's file the
+  // record was parsed from (nullptr for one the engine keeps): a valid chain through a plain
+  // manifest is then added to the cache for TryCached.
   void Try(const CheckContext& ctx, const SignatureCandidate& c, const SignatureRecord& r,
-           const signature::RuleKeys& keys, Evaluation& e) const {
+           const StoredRecordFile* file, const std::string& file_hash,
+           const signature::RuleKeys& keys, const std::set<std::string>& repos,
+           Evaluation& e) const {
     std::string what = fmt::format("{} signature {} for {}", FormatName(r.format),
                                    signature::SignatureRecordId(r).substr(0, 12), Short(r.digest));
-    // Only the public-key verification may come from the cache; the digest's chain down to
-    // the image and the identity below are checked at every decision.
+    // Only the public-key verification may come from this cache; the digest's chain down to
+    // the image and the identity below are checked here.
     size_t hits = e.cache.hits;
     auto verified = signature::VerifyThroughCache(r, keys, e.cache);
     if (!verified.ok()) {
@@ -170,37 +227,58 @@ class SignedBy : public Requirement {
     what += " by key " + verified->key_name;
     // Said after the outcome, so that "by key K for repository R: counted" reads the same
     // whether the public-key operation ran or came from the cache.
-    const std::string cached =
-        e.cache.hits > hits ? " (verified before: from the verification cache)" : "";
-    auto proof = signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest);
+    const std::string cached = e.cache.hits > hits ? kFromCache : "";
+    bool through_index = false;
+    auto proof =
+        signature::ProveSignedDigest(ctx.image, r.digest, c.stored.manifest, &through_index);
     if (!proof.ok()) {
       e.attempts.push_back(what + ": not counted: " + proof.error().What() + cached);
       return;
     }
+    bool valid =
+        Count(what, r.format, verified->repository, verified->key_name, *proof, cached, repos, e);
+    if (valid && file != nullptr && !through_index && e.cache.cache && e.cache.record) {
+      signature::ChainKey k = ChainKeyFor(ctx, c, *file, file_hash, keys, e);
+      k.format = r.format;
+      if (rule_.identity == SignedIdentity::kRepository &&
+          r.format == SignatureFormat::kSimpleSigning) {
+        k.repository = verified->repository;
+      }
+      if (signature::AddCachedChain(*e.cache.cache, k, verified->key_fingerprint).ok()) {
+        ++e.cache.added;
+      }
+    }
+  }
+
+  // The identity check and the count of a signature whose chain is proven; the outcome
+  // recorded as a sentence. True when it is valid for this rule (counted, or its key already
+  // counted).
+  bool Count(std::string what, SignatureFormat format, const std::string& repository,
+             const std::string& key_name, const std::string& proof, const std::string& cached,
+             const std::set<std::string>& repos, Evaluation& e) const {
     std::string identity;
     if (rule_.identity == SignedIdentity::kRepository) {
-      if (r.format == signature::SignatureFormat::kSigstoreBundle) {
+      if (format == SignatureFormat::kSigstoreBundle) {
         identity = "; it names no repository, so only the rule's pattern binds the name";
         e.bundle_by_pattern = true;
       } else {
-        std::set<std::string> repos = StoredRepositories(ctx.image);
-        if (!repos.count(verified->repository)) {
+        if (!repos.count(repository)) {
           e.attempts.push_back(fmt::format(
               "{}: not counted: it was signed for repository {}, and the image is stored as {} "
               "(signed_identity repository){}",
-              what, verified->repository, Join(repos), cached));
-          return;
+              what, repository, Join(repos), cached));
+          return false;
         }
-        identity = " for repository " + verified->repository;
+        identity = " for repository " + repository;
       }
     }
-    if (!e.counted_keys.insert(verified->key_name).second) {
-      e.attempts.push_back(what + ": valid, but key " + verified->key_name + " already counted" +
-                           cached);
-      return;
+    if (!e.counted_keys.insert(key_name).second) {
+      e.attempts.push_back(what + ": valid, but key " + key_name + " already counted" + cached);
+      return true;
     }
     e.attempts.push_back(what + identity + ": counted" + cached);
-    if (e.proof.empty()) e.proof = *proof;
+    if (e.proof.empty()) e.proof = proof;
+    return true;
   }
 
   // Why a signature the rule's keys do not verify was not counted: when another key the host
@@ -231,7 +309,7 @@ class SignedBy : public Requirement {
     return keys;
   }
 
-  static const char* FormatName(signature::SignatureFormat f) {
+  static const char* FormatName(SignatureFormat f) {
     return f == signature::SignatureFormat::kSigstoreBundle ? "bundle" : "simple-signing";
   }
 

@@ -46,15 +46,14 @@ Result<std::vector<SignatureCandidate>> CollectSignatures(const std::string& con
   VERIFIED_ASSIGN_OR_RETURN(Digests digests, Lookup(config_dir, image));
   std::vector<SignatureCandidate> out;
   for (const auto& [digest, source] : digests) {
-    VERIFIED_ASSIGN_OR_RETURN(StoredSignatures stored, SignaturesFor(config_dir, digest));
+    VERIFIED_ASSIGN_OR_RETURN(StoredSignatureFiles stored, SignatureFilesFor(config_dir, digest));
     // Signatures the engine keeps with the image (Podman's use-sigstore-attachments): as
     // unverified as imported ones, checked the same way by the caller. Keys count once per
     // key, so a signature both imported and kept by the engine cannot count twice.
     VERIFIED_ASSIGN_OR_RETURN(std::vector<SignatureRecord> kept,
                               EngineSignaturesFor(image, digest));
-    stored.records.insert(stored.records.end(), kept.begin(), kept.end());
-    if (stored.records.empty()) continue;
-    out.push_back(SignatureCandidate{source, std::move(stored)});
+    if (stored.records.empty() && kept.empty()) continue;
+    out.push_back(SignatureCandidate{source, std::move(stored), std::move(kept)});
   }
   return out;
 }

@@ -26,7 +26,11 @@ enum class CandidateSource {
 /// The signatures stored for one candidate digest.
 struct SignatureCandidate {
   CandidateSource source = CandidateSource::kEngineManifest;
-  StoredSignatures stored;  ///< digest, manifest.json (hash-checked) and records
+  /// digest, manifest.json (hash-checked) and the store's record files, not parsed yet
+  /// (ParseStoredRecord: the caller parses each one it cannot answer from a cache, and a file
+  /// that does not parse fails it as SignaturesFor would).
+  StoredSignatureFiles stored;
+  std::vector<SignatureRecord> engine_records;  ///< kept by the engine (engine_signatures.h)
 };
 
 /// Every candidate that has at least one stored signature, in a stable order (engine files

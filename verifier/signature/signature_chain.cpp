@@ -56,29 +56,49 @@ Result<std::string> ProveIndex(const ResolvedImage& image, std::string_view dige
                    image.image_id, tried);
 }
 
+// The manifest bytes for the digest, checked to hash to it, and where they came from.
+struct ManifestBytes {
+  std::string bytes;
+  std::string where;
+};
+
+Result<ManifestBytes> BytesFor(const ResolvedImage& image, std::string_view signed_digest,
+                               const std::optional<std::string>& stored_manifest) {
+  if (const ManifestFile* f = EngineFile(image, signed_digest); f != nullptr) {
+    VERIFIED_ASSIGN_OR_WRAP(std::string bytes, ReadManifestFile(*f), "the engine's manifest {}",
+                            signed_digest);
+    return ManifestBytes{std::move(bytes), "the engine's " + f->path};
+  }
+  if (stored_manifest) return ManifestBytes{*stored_manifest, "stored with the signature"};
+  return MakeError(ErrorKind::kNotFound,
+                   "no manifest with digest {}: the engine keeps none and none was imported "
+                   "with the signature (verifiedctl signature import --manifest)",
+                   signed_digest);
+}
+
+std::string ManifestSentence(std::string_view digest, const std::string& where,
+                             const std::string& config_digest) {
+  return fmt::format("manifest {} ({}) {}", digest, where, ConfigLink(config_digest));
+}
+
 }  // namespace
 
 Result<std::string> ProveSignedDigest(const ResolvedImage& image, std::string_view signed_digest,
-                                      const std::optional<std::string>& stored_manifest) {
-  std::string bytes;
-  std::string where;
-  if (const ManifestFile* f = EngineFile(image, signed_digest); f != nullptr) {
-    VERIFIED_ASSIGN_OR_WRAP(bytes, ReadManifestFile(*f), "the engine's manifest {}", signed_digest);
-    where = "the engine's " + f->path;
-  } else if (stored_manifest) {
-    bytes = *stored_manifest;
-    where = "stored with the signature";
-  } else {
-    return MakeError(ErrorKind::kNotFound,
-                     "no manifest with digest {}: the engine keeps none and none was imported "
-                     "with the signature (verifiedctl signature import --manifest)",
-                     signed_digest);
-  }
-  VERIFIED_ASSIGN_OR_WRAP(SignedManifest m, ParseSignedManifest(bytes), "manifest {} ({})",
-                          signed_digest, where);
-  if (m.is_index) return ProveIndex(image, signed_digest, m, where.c_str());
-  VERIFIED_RETURN_IF_ERROR(CheckConfig(image, m, signed_digest));
-  return fmt::format("manifest {} ({}) {}", signed_digest, where, ConfigLink(m.config_digest));
+                                      const std::optional<std::string>& stored_manifest,
+                                      bool* through_index) {
+  VERIFIED_ASSIGN_OR_RETURN(ManifestBytes m, BytesFor(image, signed_digest, stored_manifest));
+  VERIFIED_ASSIGN_OR_WRAP(SignedManifest parsed, ParseSignedManifest(m.bytes), "manifest {} ({})",
+                          signed_digest, m.where);
+  if (through_index != nullptr) *through_index = parsed.is_index;
+  if (parsed.is_index) return ProveIndex(image, signed_digest, parsed, m.where.c_str());
+  VERIFIED_RETURN_IF_ERROR(CheckConfig(image, parsed, signed_digest));
+  return ManifestSentence(signed_digest, m.where, parsed.config_digest);
+}
+
+Result<std::string> ProveCachedManifest(const ResolvedImage& image, std::string_view signed_digest,
+                                        const std::optional<std::string>& stored_manifest) {
+  VERIFIED_ASSIGN_OR_RETURN(ManifestBytes m, BytesFor(image, signed_digest, stored_manifest));
+  return ManifestSentence(signed_digest, m.where, image.image_id);
 }
 
 }  // namespace verified::signature

@@ -25,7 +25,17 @@ namespace verified::signature {
 /// (ReadManifestFile), when a manifest names another config than the image ID, or when an
 /// index lists no manifest the engine keeps with the image's config; ParseSignedManifest's
 /// errors for a document that is no image manifest or index.
+/// `through_index`, when given, is set to whether the digest named an index.
 Result<std::string> ProveSignedDigest(const ResolvedImage& image, std::string_view signed_digest,
-                                      const std::optional<std::string>& stored_manifest);
+                                      const std::optional<std::string>& stored_manifest,
+                                      bool* through_index = nullptr);
+
+/// ProveSignedDigest for a caller that holds a cached proof (cached_chain.h) that the manifest
+/// with digest `signed_digest` is a plain manifest naming image.image_id: the manifest bytes
+/// are found and checked to hash to the digest exactly as ProveSignedDigest does (the engine's
+/// file read and hashed now, else the store's, hashed when read), and not parsed again. The
+/// same sentence and the same errors for missing or non-hashing bytes.
+Result<std::string> ProveCachedManifest(const ResolvedImage& image, std::string_view signed_digest,
+                                        const std::optional<std::string>& stored_manifest);
 
 }  // namespace verified::signature

@@ -26,26 +26,8 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Reads one record file and checks it belongs where it is.
-Result<SignatureRecord> ReadRecord(const Dir& dir, const std::string& name,
-                                   std::string_view digest) {
-  std::string path = dir.path() + "/" + name;
-  VERIFIED_ASSIGN_OR_RETURN(std::string text,
-                            ReadTrustedEntry(dir, name, kMaxSignatureRecordBytes));
-  VERIFIED_ASSIGN_OR_WRAP(SignatureRecord record, ParseSignatureRecord(text), "{}", path);
-  if (record.digest != digest) {
-    return MakeError(ErrorKind::kIntegrity, "{}: a record for {} stored under {}", path,
-                     record.digest, digest);
-  }
-  std::string id = SignatureRecordId(record);
-  if (name != id + std::string(kRecordSuffix)) {
-    return MakeError(ErrorKind::kIntegrity,
-                     "{}: its content has id {}, not its name (edited after import?)", path, id);
-  }
-  return record;
-}
-
-Status ReadEntries(const Dir& dir, StoredSignatures& out) {
+// Lists and reads one digest's directory: records unparsed, the manifest hash-checked.
+Status ReadEntries(const Dir& dir, StoredSignatureFiles& out) {
   VERIFIED_ASSIGN_OR_RETURN(std::vector<std::string> names,
                             dir.List("", kMaxSignaturesPerDigest * 4 + 1));
   std::sort(names.begin(), names.end());
@@ -68,13 +50,14 @@ Status ReadEntries(const Dir& dir, StoredSignatures& out) {
       return MakeError(ErrorKind::kTooLarge, "{}: more than {} signatures", dir.path(),
                        kMaxSignaturesPerDigest);
     }
-    VERIFIED_ASSIGN_OR_RETURN(SignatureRecord r, ReadRecord(dir, name, out.digest));
-    bytes += r.payload.size() + r.signature_base64.size() + r.bundle.size();
-    out.records.push_back(std::move(r));
+    VERIFIED_ASSIGN_OR_RETURN(std::string text,
+                              ReadTrustedEntry(dir, name, kMaxSignatureRecordBytes));
+    bytes += text.size();
+    out.records.push_back(StoredRecordFile{name, std::move(text)});
   }
-  if (bytes > kMaxSignatureBytesPerDigest) {
+  if (bytes > kMaxRecordFileBytesPerDigest) {
     return MakeError(ErrorKind::kTooLarge, "{}: {} bytes of signatures exceeds the {} byte limit",
-                     dir.path(), bytes, kMaxSignatureBytesPerDigest);
+                     dir.path(), bytes, kMaxRecordFileBytesPerDigest);
   }
   return Ok();
 }
@@ -83,13 +66,48 @@ Status ReadEntries(const Dir& dir, StoredSignatures& out) {
 
 std::string SignaturesDir(const std::string& config_dir) { return config_dir + "/signatures"; }
 
-Result<StoredSignatures> SignaturesFor(const std::string& config_dir, std::string_view digest) {
-  StoredSignatures out;
+Result<StoredSignatureFiles> SignatureFilesFor(const std::string& config_dir,
+                                               std::string_view digest) {
+  StoredSignatureFiles out;
   VERIFIED_ASSIGN_OR_RETURN(out.digest, ParseDigest(digest, "signed digest"));
   VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> store, OpenTrustedStore(SignaturesDir(config_dir)));
   if (!store) return out;
   VERIFIED_ASSIGN_OR_RETURN(std::optional<Dir> dir, OpenDigestDir(*store, out.digest));
-  if (dir) VERIFIED_RETURN_IF_ERROR(ReadEntries(*dir, out));
+  if (!dir) return out;
+  out.dir = dir->path();
+  VERIFIED_RETURN_IF_ERROR(ReadEntries(*dir, out));
+  return out;
+}
+
+Result<SignatureRecord> ParseStoredRecord(const StoredSignatureFiles& files,
+                                          const StoredRecordFile& file) {
+  std::string path = files.dir + "/" + file.name;
+  VERIFIED_ASSIGN_OR_WRAP(SignatureRecord record, ParseSignatureRecord(file.text), "{}", path);
+  if (record.digest != files.digest) {
+    return MakeError(ErrorKind::kIntegrity, "{}: a record for {} stored under {}", path,
+                     record.digest, files.digest);
+  }
+  std::string id = SignatureRecordId(record);
+  if (file.name != id + std::string(kRecordSuffix)) {
+    return MakeError(ErrorKind::kIntegrity,
+                     "{}: its content has id {}, not its name (edited after import?)", path, id);
+  }
+  return record;
+}
+
+Result<StoredSignatures> SignaturesFor(const std::string& config_dir, std::string_view digest) {
+  VERIFIED_ASSIGN_OR_RETURN(StoredSignatureFiles files, SignatureFilesFor(config_dir, digest));
+  StoredSignatures out{files.digest, std::move(files.manifest), {}};
+  size_t bytes = out.manifest ? out.manifest->size() : 0;
+  for (const auto& f : files.records) {
+    VERIFIED_ASSIGN_OR_RETURN(SignatureRecord r, ParseStoredRecord(files, f));
+    bytes += r.payload.size() + r.signature_base64.size() + r.bundle.size();
+    out.records.push_back(std::move(r));
+  }
+  if (bytes > kMaxSignatureBytesPerDigest) {
+    return MakeError(ErrorKind::kTooLarge, "{}: {} bytes of signatures exceeds the {} byte limit",
+                     files.dir, bytes, kMaxSignatureBytesPerDigest);
+  }
   return out;
 }
 

@@ -39,6 +39,38 @@ struct StoredSignatures {
   std::vector<SignatureRecord> records;  ///< sorted by id
 };
 
+/// One record file as stored, not parsed (ParseStoredRecord parses it).
+struct StoredRecordFile {
+  std::string name;  ///< "<id>.json"
+  std::string text;  ///< the file's bytes (at most kMaxSignatureRecordBytes)
+};
+
+/// What the store holds for one digest, its records unparsed.
+struct StoredSignatureFiles {
+  std::string digest;                     ///< "sha256:<hex>"
+  std::string dir;                        ///< the digest's directory (for messages)
+  std::optional<std::string> manifest;    ///< manifest.json, checked to hash to `digest`
+  std::vector<StoredRecordFile> records;  ///< sorted by name
+};
+
+/// Most bytes of record files read for one digest: kMaxSignatureBytesPerDigest of material in
+/// base64 plus each record's other members, so a store SignaturesFor accepts is never refused.
+inline constexpr size_t kMaxRecordFileBytesPerDigest =
+    kMaxSignatureBytesPerDigest / 3 * 4 + kMaxSignaturesPerDigest * 4096;
+
+/// SignaturesFor without parsing the records: the same directory, trust, naming and manifest
+/// checks and errors, the per-file limits, and kMaxRecordFileBytesPerDigest over the record
+/// files and manifest read. For a caller that can tell, from a file's bytes, that it parsed
+/// them before (a cache keyed by their hash) and parses the others with ParseStoredRecord.
+Result<StoredSignatureFiles> SignatureFilesFor(const std::string& config_dir,
+                                               std::string_view digest);
+
+/// Parses a file of `files` as SignaturesFor does: ParseSignatureRecord's errors, kIntegrity
+/// when its content does not match its name or the digest it is stored under; each naming
+/// the file.
+Result<SignatureRecord> ParseStoredRecord(const StoredSignatureFiles& files,
+                                          const StoredRecordFile& file);
+
 /// Reads everything stored for `digest` ("sha256:<hex>"). Empty (no manifest, no records) when
 /// nothing is stored. kParse for a malformed digest; kPermission for an untrusted directory or
 /// file (symlinks included); kIntegrity naming the file for a record whose content does not

@@ -72,21 +72,29 @@ VerificationCache VerificationCache::Load(const std::string& dir) {
 }
 
 std::optional<std::string> VerificationCache::Find(const VerificationKey& key) const {
-  std::string name = VerificationCacheName(key);
+  return FindName(VerificationCacheName(key), key.key_fingerprints);
+}
+
+std::optional<std::string> VerificationCache::FindName(
+    const std::string& name, const std::vector<std::string>& fingerprints) const {
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
     if (it->first != name) continue;
-    if (!Contains(key.key_fingerprints, it->second)) return std::nullopt;
+    if (!Contains(fingerprints, it->second)) return std::nullopt;
     return it->second;
   }
   return std::nullopt;
 }
 
 Status VerificationCache::Add(const VerificationKey& key, const std::string& fingerprint) {
-  if (!Contains(key.key_fingerprints, fingerprint) || !IsHex64(fingerprint)) {
+  return AddName(VerificationCacheName(key), key.key_fingerprints, fingerprint);
+}
+
+Status VerificationCache::AddName(std::string name, const std::vector<std::string>& fingerprints,
+                                  const std::string& fingerprint) {
+  if (!Contains(fingerprints, fingerprint) || !IsHex64(fingerprint) || !IsHex64(name)) {
     return MakeError(ErrorKind::kInvalidArgument,
                      "fingerprint {} is not one of the key set being cached", fingerprint);
   }
-  std::string name = VerificationCacheName(key);
   entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
                                 [&](const auto& e) { return e.first == name; }),
                  entries_.end());

@@ -66,6 +66,13 @@ class VerificationCache {
   /// proven). Drops the oldest entry beyond kMaxVerificationCacheEntries.
   Status Add(const VerificationKey& key, const std::string& fingerprint);
 
+  /// Find and Add for an entry named by another scheme (cached_chain.h ChainCacheName): the
+  /// same rules, `fingerprints` being the key set hashed into `name`.
+  std::optional<std::string> FindName(const std::string& name,
+                                      const std::vector<std::string>& fingerprints) const;
+  Status AddName(std::string name, const std::vector<std::string>& fingerprints,
+                 const std::string& fingerprint);
+
   /// Writes the cache to <dir>/signature-verifications atomically, mode 0600. `dir` must exist.
   /// With `defer` set the write is only recorded there.
   Status Save(const std::string& dir, DeferredWrites* defer = nullptr) const;
