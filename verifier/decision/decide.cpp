@@ -151,6 +151,7 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   t = Clock::now();
   RegistrationStore regs(config_dir, signed_regs);
   d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs, cache);
+  d.registrations = regs.reads();
   Record(d, kChecksStep, t, ChecksDetail(d.verdict));
 }
 
@@ -331,6 +332,7 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     d.verdict = Evaluate(*policy, image, nullptr, regs,
                          VerificationCacheAccess{StateDirOrDefault(state_dir), false});
     EvaluateWhatIf(what_if, image, regs, d.verdict);
+    d.registrations = regs.reads();
     Record(d, kChecksStep, t, ChecksDetail(d.verdict));
   }
   Finish(d, start);
