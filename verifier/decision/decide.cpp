@@ -181,6 +181,9 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
   // The create decision records new successful verifications; a hit skips the public-key
   // operation only (the chain below the signature is proven again, checks/signed_by.cpp).
   VerificationCacheAccess cache{StateDirOrDefault(req.state_dir), true};
+  if (req.stores != nullptr) {
+    return ResolveAndEvaluate(d, policy, ctx, *req.stores, req.config_dir, "", signed_regs, cache);
+  }
   ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs, cache);
 }
 

@@ -4,9 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace verified {
+
+class Store;
 
 /// A container about to be created, as the runtime (or the hook) got it from its caller.
 struct CreateRequest {
@@ -32,6 +36,9 @@ struct CreateRequest {
   /// wrote for this container in the seal index (it created the container and will refuse its
   /// execs); without one the container fails its `sealed` requirement.
   bool sees_exec = true;
+  /// The stores to resolve the image through: null = every engine's (AllStores). Tests set it
+  /// to act at the moment a decision resolves its image.
+  const std::vector<std::unique_ptr<Store>>* stores = nullptr;
 };
 
 /// A container that exists already, located by its engine (ctl/container_enumerator.h). It is

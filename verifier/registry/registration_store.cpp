@@ -63,7 +63,10 @@ Status RegistrationStore::EnsureDirs() const {
 Result<std::optional<Registration>> RegistrationStore::FindByName(const std::string& name) const {
   Status dirs = CheckDirs("by-name");
   if (!dirs.ok()) {
-    if (dirs.error().kind() == ErrorKind::kNotFound) return std::optional<Registration>();
+    if (dirs.error().kind() == ErrorKind::kNotFound) {
+      NoteRead("by-name/" + Sha256Hex(name) + ".json", nullptr);
+      return std::optional<Registration>();
+    }
     return Wrap(std::move(dirs).error(), "registration of {}", name);
   }
   auto text = ReadTrustedFile(NamePath(name), kMaxRegistrationBytes);
@@ -92,7 +95,10 @@ Result<std::vector<std::string>> RegistrationStore::ReadChainNames(
   std::vector<std::string> names;
   Status dirs = CheckDirs("by-chain");
   if (!dirs.ok()) {
-    if (dirs.error().kind() == ErrorKind::kNotFound) return names;
+    if (dirs.error().kind() == ErrorKind::kNotFound) {
+      NoteRead("by-chain/" + std::string(DigestHex(top_chain)) + ".json", nullptr);
+      return names;
+    }
     return Wrap(std::move(dirs).error(), "chain index {}", top_chain);
   }
   auto text = ReadTrustedFile(ChainPath(top_chain), kMaxRegistrationBytes);
