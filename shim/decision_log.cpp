@@ -9,6 +9,28 @@
 
 namespace verified::shim {
 
+namespace {
+
+nlohmann::ordered_json DigestJson(const std::optional<std::string>& digest) {
+  return digest ? nlohmann::ordered_json(*digest) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json RegistrationDigestsJson(const RegistrationReads& reads) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [path, answers] : reads) {
+    if (answers.size() == 1) {
+      j[path] = DigestJson(answers.front());
+      continue;
+    }
+    nlohmann::ordered_json all = nlohmann::ordered_json::array();
+    for (const auto& a : answers) all.push_back(DigestJson(a));
+    j[path] = std::move(all);
+  }
+  return j;
+}
+
+}  // namespace
+
 DecisionLogRecord CreateDecisionRecord(const Decision& d, const std::string& command,
                                        const std::string& container_id) {
   const Verdict& v = d.verdict;
@@ -30,6 +52,7 @@ DecisionLogRecord CreateDecisionRecord(const Decision& d, const std::string& com
   }
   if (r.reasons.empty()) r.reasons.push_back(v.reason);
   r.policy_digest = d.policy_digest;
+  r.registration_digests = d.registrations;
   if (!d.policy_signature.empty()) r.policy_signature = d.policy_signature;
   r.elapsed_us = d.elapsed_us;
   return r;
@@ -69,6 +92,8 @@ nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r) {
   j["rule"] = r.rule;
   j["reasons"] = r.reasons;
   if (r.policy_digest) j["policy_digest"] = *r.policy_digest;
+  if (r.registration_digests)
+    j["registration_digests"] = RegistrationDigestsJson(*r.registration_digests);
   if (r.policy_signature) j["policy_signature"] = *r.policy_signature;
   j["elapsed_us"] = r.elapsed_us;
   if (r.sandbox) j["sandbox"] = *r.sandbox;

@@ -15,7 +15,9 @@
 namespace verified::shim {
 
 /// One line of the decision log. Create records carry the store fields (engine, chain_id,
-/// policy_digest); exec records, decided from a seal record alone, do not.
+/// policy_digest, registration_digests); exec records, decided from a seal record alone, do
+/// not. policy_digest and registration_digests name the whole configuration state the verdict
+/// was made under, so that each line can be checked afterwards against exactly that state.
 struct DecisionLogRecord {
   std::string time;     ///< RFC 3339, when the record was made
   std::string command;  ///< create, run, restore, exec
@@ -31,6 +33,9 @@ struct DecisionLogRecord {
   std::string rule;
   std::vector<std::string> reasons;  ///< failed findings, or the reason
   std::optional<std::string> policy_digest;
+  /// Decision::registrations: each registration file read (path relative to the config dir)
+  /// and the digest of the bytes read, or absent.
+  std::optional<RegistrationReads> registration_digests;
   /// The signed-policy status (Decision::policy_signature), only on hosts that require one:
   /// the accepted version, or the refusal, and the grace-period warning.
   std::optional<std::string> policy_signature;
@@ -51,7 +56,10 @@ DecisionLogRecord ExecDecisionRecord(const SealRecord& seal, bool allowed,
 
 /// The JSON of a record, keys in this order: time, command, container, engine, image,
 /// image_id, chain_id, verdict, enforced, allowed, mode, rule, reasons, policy_digest,
-/// policy_signature, elapsed_us, sandbox (the optional ones only when set).
+/// registration_digests, policy_signature, elapsed_us, sandbox (the optional ones only when set).
+/// registration_digests is an object {"images/by-name/<x>.json": "sha256:<hex>" | null}, null
+/// for a file found absent; a file read more than once with different answers during the
+/// decision (a writer replaced it meanwhile) has the array of its answers, in read order.
 nlohmann::ordered_json DecisionLogJson(const DecisionLogRecord& r);
 
 /// Appends the record as one line to `path`, creating its directory (0750) when missing.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "verifier/core/base64.h"
+#include "verifier/core/go_json_keys.h"
 #include "verifier/core/json.h"
 
 namespace verified::shim {
@@ -144,6 +145,46 @@ Result<Verdict> ParseVerdict(const json& j) {
   return v;
 }
 
+json RegistrationsJson(const RegistrationReads& reads) {
+  json out = json::object();
+  for (const auto& [path, answers] : reads) {
+    json a = json::array();
+    for (const auto& x : answers) a.push_back(x ? json(*x) : json(nullptr));
+    out[path] = std::move(a);
+  }
+  return out;
+}
+
+// The registration files the decision read (RegistrationReads): an object of arrays whose
+// items are digests or null (absent).
+Result<RegistrationReads> ParseRegistrations(const json* j) {
+  if (j == nullptr || !j->is_object() || j->size() > kMaxItems) {
+    return MakeError(ErrorKind::kParse,
+                     "sandbox answer: answer.registrations is not an object of at most {} "
+                     "members",
+                     kMaxItems);
+  }
+  RegistrationReads out;
+  for (const auto& [path, answers] : j->items()) {
+    if (!answers.is_array() || answers.empty() || answers.size() > kMaxSteps) {
+      return MakeError(ErrorKind::kParse,
+                       "sandbox answer: registrations.{} is not an array of 1 to {} reads",
+                       QuoteJsonKey(path), kMaxSteps);
+    }
+    auto& reads = out[path];
+    for (const auto& x : answers) {
+      if (!x.is_null() && !x.is_string()) {
+        return MakeError(ErrorKind::kParse,
+                         "sandbox answer: registrations.{} holds neither a digest nor null",
+                         QuoteJsonKey(path));
+      }
+      reads.push_back(x.is_null() ? std::nullopt
+                                  : std::optional<std::string>(x.get<std::string>()));
+    }
+  }
+  return out;
+}
+
 Result<std::optional<SealIntent>> ParseSeal(const json* j) {
   if (j == nullptr || j->is_null()) return std::optional<SealIntent>();
   Reader r(*j, "seal", {"container_id", "image", "image_id", "rule", "mode", "namespaces"});
@@ -185,6 +226,7 @@ std::string SerializeDecisionAnswer(const Decision& d, const std::vector<Deferre
             {"engine", d.engine},
             {"top_chain_id", d.top_chain_id},
             {"policy_digest", d.policy_digest},
+            {"registrations", RegistrationsJson(d.registrations)},
             {"policy_signature", d.policy_signature},
             {"elapsed_us", d.elapsed_us},
             {"rootfs", d.rootfs},
@@ -202,14 +244,15 @@ Result<DecisionAnswer> ParseDecisionAnswer(std::string_view text) {
   }
   VERIFIED_ASSIGN_OR_RETURN(json j, ParseJson(text, "sandbox answer"));
   Reader r(j, "answer",
-           {"verdict", "engine", "top_chain_id", "policy_digest", "policy_signature", "elapsed_us",
-            "rootfs", "seal", "steps", "notes", "writes"});
+           {"verdict", "engine", "top_chain_id", "policy_digest", "registrations",
+            "policy_signature", "elapsed_us", "rootfs", "seal", "steps", "notes", "writes"});
   DecisionAnswer a;
   Decision& d = a.decision;
   const json* verdict = r.Get("verdict");
   d.engine = r.Str("engine");
   d.top_chain_id = r.Str("top_chain_id");
   d.policy_digest = r.Str("policy_digest");
+  const json* registrations = r.Get("registrations");
   d.policy_signature = r.Str("policy_signature");
   d.elapsed_us = r.Int("elapsed_us", 0, INT64_MAX);
   d.rootfs = r.Str("rootfs");
@@ -225,6 +268,7 @@ Result<DecisionAnswer> ParseDecisionAnswer(std::string_view text) {
   VERIFIED_RETURN_IF_ERROR(r.Done());
   VERIFIED_ASSIGN_OR_RETURN(d.verdict, ParseVerdict(*verdict));
   VERIFIED_ASSIGN_OR_RETURN(d.seal, ParseSeal(seal));
+  VERIFIED_ASSIGN_OR_RETURN(d.registrations, ParseRegistrations(registrations));
   for (const auto& wj : writes) {
     VERIFIED_ASSIGN_OR_RETURN(DeferredWrite w, ParseWrite(wj));
     a.writes.push_back(std::move(w));

@@ -6,9 +6,12 @@
 #include <optional>
 
 #include "verifier/bundle/mount_lookup.h"
+#include "verifier/config/config_dir.h"
 #include "verifier/config/state_dir.h"
+#include "verifier/crypto/sha256.h"
 #include "verifier/decision/runc_state.h"
 #include "verifier/decision/seal_rules.h"
+#include "verifier/fs/trusted_file.h"
 #include "verifier/policy/policy_file.h"
 #include "verifier/registry/registration_store.h"
 #include "verifier/seal/seal_index.h"
@@ -153,6 +156,7 @@ void ResolveAndEvaluate(Decision& d, const Policy& policy, const ContainerContex
   t = Clock::now();
   RegistrationStore regs(config_dir, signed_regs);
   d.verdict = Evaluate(policy, *d.image, d.spec.get(), regs, cache);
+  d.registrations = regs.reads();
   Record(d, kChecksStep, t, ChecksDetail(d.verdict));
 }
 
@@ -179,6 +183,9 @@ void CreateSteps(Decision& d, const Policy& policy, const CreateRequest& req,
   // The create decision records new successful verifications; a hit skips the public-key
   // operation only (the chain below the signature is proven again, checks/signed_by.cpp).
   VerificationCacheAccess cache{StateDirOrDefault(req.state_dir), true, req.defer_writes};
+  if (req.stores != nullptr) {
+    return ResolveAndEvaluate(d, policy, ctx, *req.stores, req.config_dir, "", signed_regs, cache);
+  }
   ResolveAndEvaluate(d, policy, ctx, AllStores(), req.config_dir, "", signed_regs, cache);
 }
 
@@ -263,18 +270,46 @@ void EvaluateWhatIf(const std::vector<WhatIfRequirement>& what_if, const Resolve
   }
 }
 
+// How many times a create is decided when policy.json keeps changing under it.
+constexpr int kPolicyAttempts = 3;
+
+// Whether <config_dir>/policy.json still holds the bytes whose digest is `digest`. The policy is
+// read at the start of a decision and the registrations near its end: an edit of both in between
+// (deny the rule, then register the image) would let an allow be made under a (policy,
+// registrations) pair that never held on the host. The same policy before and after the
+// registrations were read proves the pair held when they were read (a rename is atomic, and
+// verifiedctl replaces policy.json by rename).
+bool PolicyStill(const std::string& config_dir, const std::string& digest) {
+  auto text = ReadTrustedFile(PolicyPath(config_dir), kMaxPolicyBytes);
+  return text.ok() && Sha256Digest(*text) == digest;
+}
+
 }  // namespace
 
 Decision Decide(const CreateRequest& req) {
   auto start = Clock::now();
-  Decision d = Begin();
-  std::optional<Policy> owned;
-  std::optional<signedpolicy::SignedPolicyCheck> check;
-  SignedRegistrations signed_regs;
-  PolicySource src{req.config_dir, req.state_dir, req.now_unix,    true,
-                   nullptr,        nullptr,       req.defer_writes};
-  if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
-    CreateSteps(d, *policy, req, signed_regs);
+  Decision d;
+  for (int attempt = 1;; ++attempt) {
+    d = Begin();
+    std::optional<Policy> owned;
+    std::optional<signedpolicy::SignedPolicyCheck> check;
+    SignedRegistrations signed_regs;
+    PolicySource src{req.config_dir, req.state_dir, req.now_unix,    true,
+                     nullptr,        nullptr,       req.defer_writes};
+    if (const Policy* policy = PolicyStep(d, src, owned, check, signed_regs)) {
+      CreateSteps(d, *policy, req, signed_regs);
+    }
+    if (attempt > 1) d.steps[kPolicyStep].detail += fmt::format(" (attempt {})", attempt);
+    if (!d.verdict.Allowed() || PolicyStill(req.config_dir, d.policy_digest)) break;
+    if (attempt == kPolicyAttempts) {
+      d.verdict = VerdictForError(
+          MakeError(ErrorKind::kInconsistent,
+                    "policy {} changed while each of {} attempts to decide read the "
+                    "registrations; create the container again once the edits are done",
+                    PolicyPath(req.config_dir), kPolicyAttempts),
+          Mode::kEnforce, "");
+      break;
+    }
   }
   auto t = Clock::now();
   SealRulesInput in{req.container_id,
@@ -334,6 +369,7 @@ Decision DecideImage(const std::string& config_dir, const ResolvedImage& image,
     d.verdict = Evaluate(*policy, image, nullptr, regs,
                          VerificationCacheAccess{StateDirOrDefault(state_dir), false});
     EvaluateWhatIf(what_if, image, regs, d.verdict);
+    d.registrations = regs.reads();
     Record(d, kChecksStep, t, ChecksDetail(d.verdict));
   }
   Finish(d, start);

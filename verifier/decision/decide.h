@@ -31,6 +31,11 @@ namespace verified {
 /// (verifier/decision/seal_rules.h). Never fails: any error becomes a deny verdict of kind
 /// kError (or an audit-mode allow when the policy says audit) naming what to fix; a missing or
 /// unreadable policy denies whatever the mode.
+/// An allow stands only if policy.json still has the digest decided under once the
+/// registrations were read (so the policy and the registrations the verdict names held
+/// together at that moment); otherwise the whole decision is made again, and a policy that
+/// changed under each of 3 attempts denies whatever the mode (kInconsistent).
+/// Decision::registrations names the registration files read, with their digests.
 Decision Decide(const CreateRequest& req);
 
 /// What many decisions about existing containers may share (verifiedctl audit decides every

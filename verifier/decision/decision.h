@@ -11,6 +11,7 @@
 
 #include "verifier/bundle/spec.h"
 #include "verifier/policy/evaluate.h"
+#include "verifier/registry/registration_store.h"
 #include "verifier/store/resolved_image.h"
 
 namespace verified {
@@ -44,6 +45,10 @@ struct Decision {
   std::string engine;  ///< resolver that proved the image ("" when none did)
   std::string top_chain_id;
   std::string policy_digest;  ///< "" when the policy could not be loaded
+  /// The registration files the evaluation read and the digests of their bytes (or absent):
+  /// with policy_digest, the whole configuration state the verdict was made under. Empty when
+  /// the evaluation read none (no rule needed a registration, or it never ran).
+  RegistrationReads registrations;
   /// The signed-policy status (SignedPolicyCheck::Summary) when the host requires a signed
   /// policy (<config-dir>/policy-keys/ holds a key); "" when it does not.
   std::string policy_signature;

@@ -4,11 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "verifier/fs/deferred_writes.h"
 
 namespace verified {
+
+class Store;
 
 /// A container about to be created, as the runtime (or the hook) got it from its caller.
 struct CreateRequest {
@@ -38,6 +42,9 @@ struct CreateRequest {
   /// are recorded here (a sandboxed decision; its parent makes them with
   /// verifier/decision/state_updates.h ApplyDeferredWrite).
   DeferredWrites* defer_writes = nullptr;
+  /// The stores to resolve the image through: null = every engine's (AllStores). Tests set it
+  /// to act at the moment a decision resolves its image.
+  const std::vector<std::unique_ptr<Store>>* stores = nullptr;
 };
 
 /// A container that exists already, located by its engine (ctl/container_enumerator.h). It is

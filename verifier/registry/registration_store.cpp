@@ -40,6 +40,13 @@ Status RegistrationStore::CheckSigned(const std::string& rel, const std::string*
                    path, what, signed_.version);
 }
 
+void RegistrationStore::NoteRead(const std::string& rel, const std::string* bytes) const {
+  std::optional<std::string> digest;
+  if (bytes != nullptr) digest = Sha256Digest(*bytes);
+  auto& seen = reads_["images/" + rel];
+  if (seen.empty() || seen.back() != digest) seen.push_back(std::move(digest));
+}
+
 Status RegistrationStore::CheckDirs(const char* index) const {
   // A registration allows containers, exactly as the policy does: the same ownership and mode
   // rule holds for every directory and file read here, or a user who can write one of them
@@ -56,18 +63,23 @@ Status RegistrationStore::EnsureDirs() const {
 Result<std::optional<Registration>> RegistrationStore::FindByName(const std::string& name) const {
   Status dirs = CheckDirs("by-name");
   if (!dirs.ok()) {
-    if (dirs.error().kind() == ErrorKind::kNotFound) return std::optional<Registration>();
+    if (dirs.error().kind() == ErrorKind::kNotFound) {
+      NoteRead("by-name/" + Sha256Hex(name) + ".json", nullptr);
+      return std::optional<Registration>();
+    }
     return Wrap(std::move(dirs).error(), "registration of {}", name);
   }
   auto text = ReadTrustedFile(NamePath(name), kMaxRegistrationBytes);
   std::string rel = "by-name/" + Sha256Hex(name) + ".json";
   if (!text.ok()) {
     if (text.error().kind() == ErrorKind::kNotFound) {
+      NoteRead(rel, nullptr);
       VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, nullptr), "registration of {}", name);
       return std::optional<Registration>();
     }
     return Wrap(std::move(text).error(), "registration of {}", name);
   }
+  NoteRead(rel, &*text);
   VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, &*text), "registration of {}", name);
   VERIFIED_ASSIGN_OR_WRAP(nlohmann::json j, ParseJson(*text, "registration"), "registration of {}",
                           name);
@@ -83,18 +95,23 @@ Result<std::vector<std::string>> RegistrationStore::ReadChainNames(
   std::vector<std::string> names;
   Status dirs = CheckDirs("by-chain");
   if (!dirs.ok()) {
-    if (dirs.error().kind() == ErrorKind::kNotFound) return names;
+    if (dirs.error().kind() == ErrorKind::kNotFound) {
+      NoteRead("by-chain/" + std::string(DigestHex(top_chain)) + ".json", nullptr);
+      return names;
+    }
     return Wrap(std::move(dirs).error(), "chain index {}", top_chain);
   }
   auto text = ReadTrustedFile(ChainPath(top_chain), kMaxRegistrationBytes);
   std::string rel = "by-chain/" + std::string(DigestHex(top_chain)) + ".json";
   if (!text.ok()) {
     if (text.error().kind() == ErrorKind::kNotFound) {
+      NoteRead(rel, nullptr);
       VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, nullptr), "chain index {}", top_chain);
       return names;
     }
     return Wrap(std::move(text).error(), "chain index {}", top_chain);
   }
+  NoteRead(rel, &*text);
   VERIFIED_RETURN_IF_ERROR_WRAP(CheckSigned(rel, &*text), "chain index {}", top_chain);
   VERIFIED_ASSIGN_OR_WRAP(nlohmann::json j, ParseJson(*text, "chain index"), "chain index {}",
                           top_chain);

@@ -37,6 +37,13 @@ struct SignedRegistrations {
   int64_t version = 0;  ///< the signed version, for messages
 };
 
+/// The registration files a store read, by path relative to the config dir
+/// ("images/by-name/<x>.json", "images/by-chain/<x>.json"), each with the digests
+/// ("sha256:<hex>") of the bytes read, in read order, nullopt for a read that found it absent;
+/// a file read again with the same answer is listed once. Exactly the registration state a
+/// decision saw, so that the decision log can name it and each verdict be checked against it.
+using RegistrationReads = std::map<std::string, std::vector<std::optional<std::string>>>;
+
 /// Access to the registered images of one config dir.
 class RegistrationStore {
  public:
@@ -65,6 +72,11 @@ class RegistrationStore {
 
   const std::string& config_dir() const { return dir_; }
 
+  /// Every registration file FindByName, FindByChain (and Put and Remove, through them) read
+  /// successfully or found absent so far; a read that failed otherwise is not listed (its
+  /// error already decided).
+  const RegistrationReads& reads() const { return reads_; }
+
  private:
   std::string NamePath(const std::string& name) const;
   std::string ChainPath(const std::string& top_chain) const;
@@ -75,9 +87,12 @@ class RegistrationStore {
   Status CheckDirs(const char* index) const;
   // Under a signed policy: `bytes` (nullptr: the file is absent) of images/<rel> as signed.
   Status CheckSigned(const std::string& rel, const std::string* bytes) const;
+  // Adds the read of images/<rel> (`bytes` nullptr: absent) to reads_.
+  void NoteRead(const std::string& rel, const std::string* bytes) const;
 
   std::string dir_;
   SignedRegistrations signed_;
+  mutable RegistrationReads reads_;
 };
 
 }  // namespace verified

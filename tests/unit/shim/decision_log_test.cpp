@@ -44,10 +44,25 @@ TEST(DecisionLog, CreateRecordKeysInOrder) {
   nlohmann::ordered_json j = DecisionLogJson(CreateDecisionRecord(d, "create", "c"));
   std::vector<std::string> keys;
   for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
-  EXPECT_EQ(keys,
-            (std::vector<std::string>{"time", "command", "container", "engine", "image", "image_id",
-                                      "chain_id", "verdict", "enforced", "allowed", "mode", "rule",
-                                      "reasons", "policy_digest", "elapsed_us"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"time", "command", "container", "engine", "image",
+                                            "image_id", "chain_id", "verdict", "enforced",
+                                            "allowed", "mode", "rule", "reasons", "policy_digest",
+                                            "registration_digests", "elapsed_us"}));
+  EXPECT_TRUE(j["registration_digests"].is_object());
+  EXPECT_TRUE(j["registration_digests"].empty());
+}
+
+TEST(DecisionLog, NamesTheRegistrationStateTheVerdictSaw) {
+  Decision d;
+  d.policy_digest = "sha256:p";
+  d.registrations["images/by-name/a.json"] = {"sha256:1"};
+  d.registrations["images/by-name/b.json"] = {std::nullopt};
+  d.registrations["images/by-name/c.json"] = {std::nullopt, "sha256:2"};
+  auto j = DecisionLogJson(CreateDecisionRecord(d, "create", "c"));
+  EXPECT_EQ(j["policy_digest"], "sha256:p");
+  EXPECT_EQ(j["registration_digests"].dump(),
+            R"({"images/by-name/a.json":"sha256:1","images/by-name/b.json":null,)"
+            R"("images/by-name/c.json":[null,"sha256:2"]})");
 }
 
 TEST(DecisionLog, ExecRecordIsTheSameTypeWithoutStoreFields) {

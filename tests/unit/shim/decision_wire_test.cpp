@@ -23,6 +23,8 @@ Decision Sample() {
   d.engine = "docker-overlay2";
   d.top_chain_id = "sha256:" + std::string(64, 'b');
   d.policy_digest = "sha256:" + std::string(64, 'c');
+  d.registrations["images/by-name/a.json"] = {"sha256:" + std::string(64, 'd'), std::nullopt};
+  d.registrations["images/by-chain/b.json"] = {std::nullopt};
   d.policy_signature = "signed policy: version 3";
   d.elapsed_us = 812;
   d.rootfs = "/var/lib/docker/overlay2/x/merged";
@@ -55,6 +57,7 @@ TEST(DecisionWire, RoundTrip) {
   EXPECT_EQ(d.engine, s.engine);
   EXPECT_EQ(d.top_chain_id, s.top_chain_id);
   EXPECT_EQ(d.policy_digest, s.policy_digest);
+  EXPECT_EQ(d.registrations, s.registrations);  // the log names the state the verdict saw
   EXPECT_EQ(d.policy_signature, s.policy_signature);
   EXPECT_EQ(d.elapsed_us, 812);
   EXPECT_EQ(d.rootfs, s.rootfs);
@@ -105,6 +108,11 @@ TEST(DecisionWire, RefusesAnythingElse) {
       {"write not base64", [](auto& j) { j["writes"][0]["content"] = "!!"; }},
       {"write not canonical", [](auto& j) { j["writes"][0]["content"] = "eB=="; }},
       {"write path number", [](auto& j) { j["writes"][0]["path"] = 1; }},
+      {"registrations missing", [](auto& j) { j.erase("registrations"); }},
+      {"registrations array", [](auto& j) { j["registrations"] = nlohmann::json::array(); }},
+      {"registration not an array", [](auto& j) { j["registrations"]["x"] = "sha256:1"; }},
+      {"registration no reads", [](auto& j) { j["registrations"]["x"] = nlohmann::json::array(); }},
+      {"registration read number", [](auto& j) { j["registrations"]["x"] = {1}; }},
       {"array at top", [](auto& j) { j = nlohmann::json::array({j}); }},
   };
   for (auto& [name, mutate] : cases) {
