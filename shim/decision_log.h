@@ -41,7 +41,7 @@ struct DecisionLogRecord {
   std::optional<std::string> policy_signature;
   int64_t elapsed_us = 0;
   /// Create records of the runtime and the hook: how the decision was confined
-  /// (shim/sandboxed_decision.h CreateDecision::sandbox), or "off (VERIFIED_SANDBOX=off)".
+  /// (shim/sandboxed_decision.h CreateDecision::sandbox), or "off (VERIFIED_SANDBOX is not on)".
   std::optional<std::string> sandbox;
 };
 

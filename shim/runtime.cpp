@@ -66,7 +66,7 @@ int Exec(const std::string& runc, const std::vector<std::string>& runc_args, con
   return Refuse("verified: " + e.What(), g);
 }
 
-// The create path: argv -> request -> decision (sandboxed unless VERIFIED_SANDBOX=off; its
+// The create path: argv -> request -> decision (sandboxed when VERIFIED_SANDBOX=on; its
 // deferred writes made here) -> log -> exec runc (recording the seal the
 // decision calls for) or refuse. Nothing here changes the verdict.
 int CreatePath(const RuncCommandLine& cl, const OwnOptions& own, const RuntimeSettings& settings,

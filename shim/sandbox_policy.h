@@ -15,7 +15,7 @@
 //    glibc falls back to clone). openat2, whose flags the filter cannot see, is allowed only
 //    under Landlock (which refuses write opens itself); without Landlock it fails with ENOSYS,
 //    so content verification (which needs it) then denies: run such hosts with
-//    VERIFIED_SANDBOX=off only if that trade is wanted.
+//    the sandbox off (VERIFIED_SANDBOX unset) only if that trade is wanted.
 #pragma once
 
 #include <sys/resource.h>

@@ -35,10 +35,10 @@ void ApplyWrites(Decision& d, const std::vector<DeferredWrite>& writes, const Cr
 
 }  // namespace
 
-bool SandboxEnabled() { return EnvOr(kSandboxEnv) != "off"; }
+bool SandboxEnabled() { return EnvOr(kSandboxEnv) == "on"; }
 
 CreateDecision DecideCreate(CreateRequest req, bool sandboxed, const SandboxLimits& limits) {
-  if (!sandboxed) return {Decide(req), std::string("off (") + kSandboxEnv + "=off)"};
+  if (!sandboxed) return {Decide(req), std::string("off (") + kSandboxEnv + " is not on)"};
   auto start = std::chrono::steady_clock::now();
   SandboxRun run = RunSandboxed(
       [&req]() {

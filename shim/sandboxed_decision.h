@@ -10,7 +10,10 @@
 
 namespace verified::shim {
 
-/// The environment variable that turns the sandbox off (value "off"), for debugging only.
+/// The environment variable that turns the sandbox on (value "on"). Off by default for now:
+/// Landlock's ptrace scoping hides other processes' /proc/<pid>/ns from the confined child, so
+/// namespace-join checks (sealed images, CRI pod sandboxes) refuse legitimate joins until
+/// they move to the parent (docs/sandbox.md).
 inline constexpr const char* kSandboxEnv = "VERIFIED_SANDBOX";
 
 /// A create decision and how it was made.
@@ -18,7 +21,7 @@ struct CreateDecision {
   /// What the parent acts on. From the sandbox, Decision::spec and Decision::image are unset.
   Decision decision;
   /// For the decision log: the confinement applied ("no_new_privs, limits, landlock ABI 6,
-  /// seccomp"), or "off (VERIFIED_SANDBOX=off)".
+  /// seccomp"), or "off (VERIFIED_SANDBOX is not on)".
   std::string sandbox;
 };
 
@@ -28,7 +31,7 @@ struct CreateDecision {
 /// deferred writes are made (as DecideCreate says). `elapsed_us` is the decision's wall time.
 CreateDecision DecisionFromRun(const SandboxRun& run, const CreateRequest& req, int64_t elapsed_us);
 
-/// True unless VERIFIED_SANDBOX is "off".
+/// True when VERIFIED_SANDBOX is "on".
 bool SandboxEnabled();
 
 /// Decide(req) (verifier/decision/decide.h). With `sandboxed`, in a child confined by

@@ -140,7 +140,10 @@ bool SealEntryLive(const std::string& name, const SealEntry& e, long grace_secon
     if (e.init_pid <= 0 || e.ns_type.empty()) return false;
     struct stat now;
     std::string ns = "/proc/" + std::to_string(e.init_pid) + "/ns/" + NamespaceFile(e.ns_type);
-    if (stat(ns.c_str(), &now) != 0) return false;
+    // Only a process that is gone makes the entry stale. Any other failure (EACCES: Landlock
+    // hides other processes' /proc/<pid>/ns from a confined caller) cannot show that the sealed
+    // namespace is gone, so the entry stays live and the join is refused (fail closed).
+    if (stat(ns.c_str(), &now) != 0) return errno != ENOENT && errno != ESRCH;
     return NsEntryName(FileKeyOf(now)) == name;
   }
   struct stat st;
