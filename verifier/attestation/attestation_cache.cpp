@@ -18,11 +18,6 @@ constexpr size_t kNameBytes = 64;
 constexpr size_t kMaxFileBytes =
     kHeader.size() + kMaxAttestationCacheEntries * (kNameBytes + 2 + kMaxCachedAttestationBytes);
 
-void AddLengthPrefixed(Sha256& h, std::string_view s) {
-  h.Update(std::to_string(s.size()) + ":");
-  h.Update(s);
-}
-
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -33,12 +28,12 @@ std::string AttestationCacheName(const AttestationCacheKey& key) {
   std::vector<std::string> fps = key.key_fingerprints;
   std::sort(fps.begin(), fps.end());
   Sha256 h;
-  AddLengthPrefixed(h, kNameVersion);
-  AddLengthPrefixed(h, key.attestation_id);
-  AddLengthPrefixed(h, key.digest);
-  AddLengthPrefixed(h, std::to_string(fps.size()));
-  for (const auto& f : fps) AddLengthPrefixed(h, f);
-  AddLengthPrefixed(h, key.policy_digest);
+  h.UpdateLengthPrefixed(kNameVersion);
+  h.UpdateLengthPrefixed(key.attestation_id);
+  h.UpdateLengthPrefixed(key.digest);
+  h.UpdateLengthPrefixed(std::to_string(fps.size()));
+  for (const auto& f : fps) h.UpdateLengthPrefixed(f);
+  h.UpdateLengthPrefixed(key.policy_digest);
   return h.FinalHex();
 }
 

@@ -11,10 +11,10 @@ using nlohmann::json;
 using signature::CheckMembers;
 using signature::RequiredString;
 
-constexpr std::string_view kWhat = "attestation cache entry";
+constexpr std::string_view kCachedWhat = "attestation cache entry";
 
 Error Bad(std::string_view member) {
-  return MakeError(ErrorKind::kParse, "{}: bad {}", kWhat, member);
+  return MakeError(ErrorKind::kParse, "{}: bad {}", kCachedWhat, member);
 }
 
 json VulnJson(const VulnScan& v) {
@@ -71,9 +71,9 @@ Result<VulnScan> VulnFrom(const json& j) {
       {"scanner_uri", "scanner_version", "finished_text", "finished", "counts", "ids"},
       {"scanner_uri", "scanner_version", "finished_text", "finished", "counts", "ids"}));
   VulnScan v;
-  VERIFIED_ASSIGN_OR_RETURN(v.scanner_uri, RequiredString(j, "scanner_uri", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(v.scanner_version, RequiredString(j, "scanner_version", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(v.finished_text, RequiredString(j, "finished_text", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(v.scanner_uri, RequiredString(j, "scanner_uri", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(v.scanner_version, RequiredString(j, "scanner_version", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(v.finished_text, RequiredString(j, "finished_text", kCachedWhat));
   if (!j["finished"].is_number_integer()) return Bad("vuln.finished");
   v.finished = j["finished"].get<int64_t>();
   const json& counts = j["counts"];
@@ -94,8 +94,8 @@ Result<Sbom> SbomFrom(const json& j) {
                                         {"format", "name", "packages"},
                                         {"format", "name", "packages"}));
   Sbom s;
-  VERIFIED_ASSIGN_OR_RETURN(s.format, RequiredString(j, "format", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(s.name, RequiredString(j, "name", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(s.format, RequiredString(j, "format", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(s.name, RequiredString(j, "name", kCachedWhat));
   VERIFIED_ASSIGN_OR_RETURN(uint64_t n, Unsigned(j["packages"], "sbom.packages"));
   if (n > kMaxSbomPackages) return Bad("sbom.packages");
   s.packages = static_cast<size_t>(n);
@@ -109,11 +109,12 @@ Result<Provenance> SlsaFrom(const json& j) {
                                         {"builder_id", "build_type", "dependencies",
                                          "source_repository", "source_ref", "source_commit"}));
   Provenance p;
-  VERIFIED_ASSIGN_OR_RETURN(p.builder_id, RequiredString(j, "builder_id", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(p.build_type, RequiredString(j, "build_type", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(p.source_repository, RequiredString(j, "source_repository", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(p.source_ref, RequiredString(j, "source_ref", kWhat));
-  VERIFIED_ASSIGN_OR_RETURN(p.source_commit, RequiredString(j, "source_commit", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(p.builder_id, RequiredString(j, "builder_id", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(p.build_type, RequiredString(j, "build_type", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(p.source_repository,
+                            RequiredString(j, "source_repository", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(p.source_ref, RequiredString(j, "source_ref", kCachedWhat));
+  VERIFIED_ASSIGN_OR_RETURN(p.source_commit, RequiredString(j, "source_commit", kCachedWhat));
   const json& deps = j["dependencies"];
   if (!deps.is_array() || deps.size() > kMaxSlsaDependencies) return Bad("slsa.dependencies");
   for (const auto& d : deps) {
@@ -177,25 +178,25 @@ Result<std::string> EncodeCachedAttestation(const CachedAttestation& entry) {
   try {
     text = j.dump();
   } catch (const json::exception& e) {
-    return MakeError(ErrorKind::kParse, "{}: {}", kWhat, e.what());
+    return MakeError(ErrorKind::kParse, "{}: {}", kCachedWhat, e.what());
   }
   if (text.size() > kMaxCachedAttestationBytes) {
-    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds {} bytes", kWhat, text.size(),
-                     kMaxCachedAttestationBytes);
+    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds {} bytes", kCachedWhat,
+                     text.size(), kMaxCachedAttestationBytes);
   }
   return text;
 }
 
 Result<CachedAttestation> ParseCachedAttestation(std::string_view text) {
   if (text.size() > kMaxCachedAttestationBytes) {
-    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds {} bytes", kWhat, text.size(),
-                     kMaxCachedAttestationBytes);
+    return MakeError(ErrorKind::kTooLarge, "{} of {} bytes exceeds {} bytes", kCachedWhat,
+                     text.size(), kMaxCachedAttestationBytes);
   }
-  VERIFIED_ASSIGN_OR_RETURN(json j, ParseJson(text, kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(json j, ParseJson(text, kCachedWhat));
   if (!j.is_object()) return Bad("entry");
   CachedAttestation out;
   auto& a = out.attestation;
-  VERIFIED_ASSIGN_OR_RETURN(a.predicate.type, RequiredString(j, "type", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(a.predicate.type, RequiredString(j, "type", kCachedWhat));
   a.predicate.kind = KindOf(a.predicate.type);
   const char* member = nullptr;
   switch (a.predicate.kind) {
@@ -218,9 +219,9 @@ Result<CachedAttestation> ParseCachedAttestation(std::string_view text) {
   }
   if (j.size() != want || (member != nullptr && !j.contains(member))) return Bad("members");
   VERIFIED_ASSIGN_OR_RETURN(out.file, StampFrom(j["file"]));
-  VERIFIED_ASSIGN_OR_RETURN(a.key_fingerprint, RequiredString(j, "key", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(a.key_fingerprint, RequiredString(j, "key", kCachedWhat));
   if (!IsHex64(a.key_fingerprint)) return Bad("key");
-  VERIFIED_ASSIGN_OR_RETURN(a.statement.type, RequiredString(j, "statement", kWhat));
+  VERIFIED_ASSIGN_OR_RETURN(a.statement.type, RequiredString(j, "statement", kCachedWhat));
   if (a.statement.type != signature::kInTotoStatementV1 &&
       a.statement.type != signature::kInTotoStatementV01) {
     return Bad("statement");

@@ -8,7 +8,7 @@ namespace verified {
 namespace {
 
 constexpr const char* kMaxAgeDaysCheck = "max_age_days";
-constexpr int64_t kDay = 86400;
+constexpr int64_t kMaxAgeDay = 86400;
 constexpr int64_t kMaxDays = 36500;
 
 bool Digits(std::string_view s, size_t pos, size_t n, int& out) {
@@ -39,11 +39,11 @@ class MaxAgeDays : public Requirement {
                                         "' is not an RFC 3339 time");
     }
     int64_t now = static_cast<int64_t>(std::time(nullptr));
-    if (*when > now + kDay) {
+    if (*when > now + kMaxAgeDay) {
       return Fail(kMaxAgeDaysCheck, "the image claims to be created in the future (" +
                                         created->get<std::string>() + ")");
     }
-    int64_t age_days = (now - *when) / kDay;
+    int64_t age_days = (now - *when) / kMaxAgeDay;
     if (age_days > days_) {
       return Fail(kMaxAgeDaysCheck,
                   fmt::format("the image is {} days old (created {}), more than the {} allowed; "

@@ -21,6 +21,13 @@ class Sha256 {
   /// Adds bytes to the running hash.
   void Update(const void* data, size_t len);
   void Update(std::string_view data) { Update(data.data(), data.size()); }
+  /// Adds "<decimal length>:" then `data`: hashing several fields this way, no two different
+  /// field lists give the same byte stream (the cache-key names of the signature and
+  /// attestation caches).
+  void UpdateLengthPrefixed(std::string_view data) {
+    Update(std::to_string(data.size()) + ":");
+    Update(data);
+  }
   /// Returns the 64-character lowercase hex digest and resets the state.
   std::string FinalHex();
   /// Starts a new hash.

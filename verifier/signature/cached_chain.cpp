@@ -9,11 +9,6 @@ namespace {
 
 constexpr std::string_view kScheme = "signature chain v1";
 
-void AddLengthPrefixed(Sha256& h, std::string_view s) {
-  h.Update(std::to_string(s.size()) + ":");
-  h.Update(s);
-}
-
 std::optional<ChainHit> Find(const VerificationCache& cache, const ChainKey& key,
                              const std::vector<KeyFingerprint>& keys) {
   auto fp = cache.FindName(ChainCacheName(key), key.key_fingerprints);
@@ -30,17 +25,17 @@ std::string ChainCacheName(const ChainKey& key) {
   std::vector<std::string> fps = key.key_fingerprints;
   std::sort(fps.begin(), fps.end());
   Sha256 h;
-  AddLengthPrefixed(h, kScheme);
-  AddLengthPrefixed(h, key.record_file);
-  AddLengthPrefixed(h, key.record_sha256);
-  AddLengthPrefixed(h, key.manifest_digest);
-  AddLengthPrefixed(h, key.image_id);
-  AddLengthPrefixed(h, std::to_string(fps.size()));
-  for (const auto& f : fps) AddLengthPrefixed(h, f);
-  AddLengthPrefixed(h, key.policy_digest);
-  AddLengthPrefixed(h, key.identity);
-  AddLengthPrefixed(h, SignatureFormatName(key.format));
-  AddLengthPrefixed(h, key.repository);
+  h.UpdateLengthPrefixed(kScheme);
+  h.UpdateLengthPrefixed(key.record_file);
+  h.UpdateLengthPrefixed(key.record_sha256);
+  h.UpdateLengthPrefixed(key.manifest_digest);
+  h.UpdateLengthPrefixed(key.image_id);
+  h.UpdateLengthPrefixed(std::to_string(fps.size()));
+  for (const auto& f : fps) h.UpdateLengthPrefixed(f);
+  h.UpdateLengthPrefixed(key.policy_digest);
+  h.UpdateLengthPrefixed(key.identity);
+  h.UpdateLengthPrefixed(SignatureFormatName(key.format));
+  h.UpdateLengthPrefixed(key.repository);
   return h.FinalHex();
 }
 

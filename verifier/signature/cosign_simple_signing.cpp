@@ -1,10 +1,10 @@
 #include "verifier/signature/cosign_simple_signing.h"
 
+#include "verifier/core/base64.h"
 #include "verifier/core/go_json_keys.h"
 #include "verifier/image/digest.h"
 #include "verifier/image/reference.h"
 #include "verifier/signature/manifest_binding.h"
-#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {

@@ -12,22 +12,23 @@ namespace verified::signature {
 namespace {
 
 constexpr std::string_view kDefaultKey = "signatures";
-constexpr std::string_view kWhat = "containers/storage image metadata";
+constexpr std::string_view kEngineWhat = "containers/storage image metadata";
 
 // A "sizes" list as Go decodes []int: an array of non-negative integers (a negative length
 // would make GetSignaturesWithFormat slice backwards; it is refused).
 Result<std::vector<size_t>> Sizes(const nlohmann::json& j, std::string_view member) {
   if (j.is_null()) return std::vector<size_t>();
-  if (!j.is_array()) return MakeError(ErrorKind::kParse, "{}: {} is not a list", kWhat, member);
+  if (!j.is_array())
+    return MakeError(ErrorKind::kParse, "{}: {} is not a list", kEngineWhat, member);
   if (j.size() > kMaxEngineSignatures) {
-    return MakeError(ErrorKind::kTooLarge, "{}: {} lists {} signatures, more than {}", kWhat,
+    return MakeError(ErrorKind::kTooLarge, "{}: {} lists {} signatures, more than {}", kEngineWhat,
                      member, j.size(), kMaxEngineSignatures);
   }
   std::vector<size_t> out;
   for (const auto& n : j) {
     if (!n.is_number_unsigned() || n.get<uint64_t>() > kMaxSigstoreJsonFileBytes) {
       return MakeError(ErrorKind::kParse, "{}: {} holds a size that is not an integer from 0 to {}",
-                       kWhat, member, kMaxSigstoreJsonFileBytes);
+                       kEngineWhat, member, kMaxSigstoreJsonFileBytes);
     }
     out.push_back(n.get<size_t>());
   }
@@ -97,11 +98,11 @@ Result<std::vector<EngineSignatureItem>> EngineSignatureItems(std::string_view m
     return MakeError(ErrorKind::kInvalidArgument, "'{}' is not a sha256 digest",
                      QuoteJsonKey(digest));
   }
-  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(metadata, kWhat, 8));
-  if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{} is not a JSON object", kWhat);
+  VERIFIED_ASSIGN_OR_RETURN(nlohmann::json doc, ParseJsonAsGo(metadata, kEngineWhat, 8));
+  if (!doc.is_object()) return MakeError(ErrorKind::kParse, "{} is not a JSON object", kEngineWhat);
   if (const nlohmann::json* per = Member(doc, "signatures-sizes"); per && !per->is_null()) {
     if (!per->is_object()) {
-      return MakeError(ErrorKind::kParse, "{}: signatures-sizes is not an object", kWhat);
+      return MakeError(ErrorKind::kParse, "{}: signatures-sizes is not an object", kEngineWhat);
     }
     if (auto it = per->find(std::string(digest)); it != per->end()) {
       VERIFIED_ASSIGN_OR_RETURN(std::vector<size_t> sizes, Sizes(*it, "signatures-sizes"));

@@ -6,10 +6,10 @@
 #include <optional>
 #include <set>
 
+#include "verifier/core/base64.h"
 #include "verifier/image/digest.h"
 #include "verifier/image/reference.h"
 #include "verifier/signature/cosign_simple_signing.h"
-#include "verifier/core/base64.h"
 
 namespace verified::signature {
 namespace {

@@ -109,11 +109,6 @@ Result<Claims> VerifyWithAnyKey(const SignatureRecord& record, const std::vector
   return MakeError(ErrorKind::kIntegrity, "signed by no trusted key ({})", tried);
 }
 
-void AddLengthPrefixed(Sha256& h, std::string_view s) {
-  h.Update(std::to_string(s.size()) + ":");
-  h.Update(s);
-}
-
 }  // namespace
 
 const char* SignatureFormatName(SignatureFormat format) {
@@ -122,12 +117,12 @@ const char* SignatureFormatName(SignatureFormat format) {
 
 std::string SignatureRecordId(const SignatureRecord& record) {
   Sha256 h;
-  AddLengthPrefixed(h, SignatureFormatName(record.format));
+  h.UpdateLengthPrefixed(SignatureFormatName(record.format));
   if (record.format == SignatureFormat::kSimpleSigning) {
-    AddLengthPrefixed(h, record.payload);
-    AddLengthPrefixed(h, record.signature_base64);
+    h.UpdateLengthPrefixed(record.payload);
+    h.UpdateLengthPrefixed(record.signature_base64);
   } else {
-    AddLengthPrefixed(h, record.bundle);
+    h.UpdateLengthPrefixed(record.bundle);
   }
   return h.FinalHex();
 }

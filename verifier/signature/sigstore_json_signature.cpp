@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "verifier/core/base64.h"
 #include "verifier/core/go_json_keys.h"
 #include "verifier/signature/cosign_simple_signing.h"
-#include "verifier/core/base64.h"
 #include "verifier/signature/strict_object.h"
 
 namespace verified::signature {

@@ -15,11 +15,6 @@ constexpr std::string_view kHeader = "verified signature verifications v1\n";
 constexpr size_t kLineBytes = 64 + 1 + 64 + 1;
 constexpr size_t kMaxFileBytes = kHeader.size() + kMaxVerificationCacheEntries * kLineBytes;
 
-void AddLengthPrefixed(Sha256& h, std::string_view s) {
-  h.Update(std::to_string(s.size()) + ":");
-  h.Update(s);
-}
-
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
@@ -47,11 +42,11 @@ std::string VerificationCacheName(const VerificationKey& key) {
   std::vector<std::string> fps = key.key_fingerprints;
   std::sort(fps.begin(), fps.end());
   Sha256 h;
-  AddLengthPrefixed(h, key.record_id);
-  AddLengthPrefixed(h, key.manifest_digest);
-  AddLengthPrefixed(h, std::to_string(fps.size()));
-  for (const auto& f : fps) AddLengthPrefixed(h, f);
-  AddLengthPrefixed(h, key.policy_digest);
+  h.UpdateLengthPrefixed(key.record_id);
+  h.UpdateLengthPrefixed(key.manifest_digest);
+  h.UpdateLengthPrefixed(std::to_string(fps.size()));
+  for (const auto& f : fps) h.UpdateLengthPrefixed(f);
+  h.UpdateLengthPrefixed(key.policy_digest);
   return h.FinalHex();
 }
 

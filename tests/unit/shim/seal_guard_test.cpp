@@ -41,9 +41,10 @@ class SealGuard : public ::testing::Test {
   std::optional<std::string> Guard(const std::vector<std::string>& args) {
     return GuardExec(args, ParseRuncGlobals(args), Result<RuntimeSettings>(settings_));
   }
-  Decision SealedDecision(Mode mode = Mode::kEnforce, Outcome outcome = Outcome::kPass) {
+  Decision SealedDecision(Mode mode = Mode::kEnforce,
+                          ::verified::Outcome outcome = ::verified::Outcome::kPass) {
     Decision d;
-    d.verdict.decision = outcome == Outcome::kPass ? Action::kAllow : Action::kDeny;
+    d.verdict.decision = outcome == ::verified::Outcome::kPass ? Action::kAllow : Action::kDeny;
     d.verdict.mode = mode;
     d.verdict.image = "sealed:1";
     d.verdict.image_id = "sha256:" + std::string(64, 'b');

@@ -14,7 +14,7 @@
 namespace verified {
 namespace {
 
-nlohmann::json Bind(const std::string& dest, const std::string& source) {
+nlohmann::json PodmanBind(const std::string& dest, const std::string& source) {
   return {{"destination", dest},
           {"type", "bind"},
           {"source", source},
@@ -46,10 +46,10 @@ class SealedMountsPodman : public ::testing::Test {
     spec_ = {{"mounts",
               {{{"destination", "/proc"}, {"type", "proc"}, {"source", "proc"}},
                {{"destination", "/dev"}, {"type", "tmpfs"}, {"source", "tmpfs"}},
-               Bind("/dev/shm", ShmDir(cid_)),
-               Bind("/run/.containerenv", run + "/.containerenv"),
-               Bind("/etc/hostname", run + "/hostname"),
-               Bind("/etc/hosts", run + "/hosts")}}};
+               PodmanBind("/dev/shm", ShmDir(cid_)),
+               PodmanBind("/run/.containerenv", run + "/.containerenv"),
+               PodmanBind("/etc/hostname", run + "/hostname"),
+               PodmanBind("/etc/hosts", run + "/hosts")}}};
   }
   void TearDown() override { std::filesystem::remove_all(top_); }
 
@@ -89,24 +89,24 @@ class SealedMountsPodman : public ::testing::Test {
 TEST_F(SealedMountsPodman, OwnFilesAccepted) {
   if (geteuid() != 0) GTEST_SKIP() << "the runroot rule needs root-owned directories";
   EXPECT_TRUE(Check().empty()) << Check()[0];
-  spec_["mounts"].push_back(Bind("/etc/resolv.conf", RunDir(cid_) + "/resolv.conf"));
+  spec_["mounts"].push_back(PodmanBind("/etc/resolv.conf", RunDir(cid_) + "/resolv.conf"));
   EXPECT_TRUE(Check().empty()) << Check()[0];
 }
 
 TEST_F(SealedMountsPodman, SameFileOfAnotherContainerRefused) {
   std::string other(64, 'd');
   MakeContainer(other);
-  spec_["mounts"].push_back(Bind("/etc/resolv.conf", RunDir(other) + "/resolv.conf"));
+  spec_["mounts"].push_back(PodmanBind("/etc/resolv.conf", RunDir(other) + "/resolv.conf"));
   EXPECT_EQ(Only(), "bind mount from the host: " + RunDir(other) +
                         "/resolv.conf on /etc/resolv.conf (only the engine's own files, its "
                         "volumes and the rule's allow_mounts may be mounted into a sealed "
                         "container)");
-  spec_["mounts"].back() = Bind("/dev/shm", ShmDir(other));
+  spec_["mounts"].back() = PodmanBind("/dev/shm", ShmDir(other));
   EXPECT_NE(Only().find("bind mount from the host: " + ShmDir(other)), std::string::npos);
 }
 
 TEST_F(SealedMountsPodman, OwnFilesOnlyAtEngineDestinations) {
-  spec_["mounts"].push_back(Bind("/etc/passwd", RunDir(cid_) + "/hosts"));
+  spec_["mounts"].push_back(PodmanBind("/etc/passwd", RunDir(cid_) + "/hosts"));
   EXPECT_NE(Only().find("bind mount from the host: " + RunDir(cid_) + "/hosts on /etc/passwd"),
             std::string::npos);
 }
@@ -124,12 +124,12 @@ TEST_F(SealedMountsPodman, WorldWritableRunrootDirRefused) {
 TEST_F(SealedMountsPodman, NotARegularFileRefused) {
   std::filesystem::create_directories(RunDir(cid_) + "/sub");
   std::ofstream(RunDir(cid_) + "/sub/hosts") << "x";
-  spec_["mounts"].push_back(Bind("/etc/resolv.conf", RunDir(cid_) + "/sub/hosts"));
+  spec_["mounts"].push_back(PodmanBind("/etc/resolv.conf", RunDir(cid_) + "/sub/hosts"));
   EXPECT_NE(Only().find("bind mount from the host"), std::string::npos);
 }
 
 TEST_F(SealedMountsPodman, NamedVolumeIsAVolume) {
-  spec_["mounts"].push_back(Bind("/data", graphroot_ + "/volumes/v1/_data"));
+  spec_["mounts"].push_back(PodmanBind("/data", graphroot_ + "/volumes/v1/_data"));
   auto v = Check();
   if (geteuid() == 0) {
     EXPECT_TRUE(v.empty()) << v[0];
@@ -148,7 +148,7 @@ TEST_F(SealedMountsPodman, DockerRulesDoNotApply) {
   std::filesystem::create_directories(graphroot_ + "/containers/" + cid_);
   std::ofstream(graphroot_ + "/containers/" + cid_ + "/hosts") << "x";
   spec_["mounts"].push_back(
-      Bind("/etc/resolv.conf", graphroot_ + "/containers/" + cid_ + "/hosts"));
+      PodmanBind("/etc/resolv.conf", graphroot_ + "/containers/" + cid_ + "/hosts"));
   EXPECT_NE(Check().back().find("bind mount from the host"), std::string::npos);
 }
 

@@ -29,12 +29,12 @@ using testing::SignedRecord;
 using testing::SimpleSigningPayloadFor;
 using testing::TempDir;
 
-const std::string kRepo = "docker.io/signed/app";
-const std::string kPolicyDigest = "sha256:" + std::string(64, 'a');
+const std::string kRepoChain = "docker.io/signed/app";
+const std::string kPolicyDigestChain = "sha256:" + std::string(64, 'a');
 const std::string kOtherPolicyDigest = "sha256:" + std::string(64, 'b');
-constexpr const char* kFromCache = "from the verification cache";
+constexpr const char* kFromCacheChain = "from the verification cache";
 
-RequirementPtr Rule(const nlohmann::json& require) {
+RequirementPtr RuleChain(const nlohmann::json& require) {
   std::vector<RequirementPtr> reqs;
   for (const auto& [name, value] : require.items())
     reqs.push_back(MakeRequirement(name, value).value());
@@ -54,12 +54,13 @@ class SignedByChainCacheTest : public ::testing::Test {
  protected:
   SignedFixture f{{"ci", "other"}};
   testing::TestImage img = MakeTestImage("app");
-  ResolvedImage resolved = f.Resolved(img, {kRepo + ":1"});
+  ResolvedImage resolved = f.Resolved(img, {kRepoChain + ":1"});
   TempDir state;
 
   signature::SignatureRecord Sign(const std::string& key) {
-    auto r = SignedRecord(f.signer(key), SimpleSigningPayloadFor(img.manifest_digest, kRepo + ":1"),
-                          img.manifest_digest);
+    auto r =
+        SignedRecord(f.signer(key), SimpleSigningPayloadFor(img.manifest_digest, kRepoChain + ":1"),
+                     img.manifest_digest);
     f.Store(r, img.manifest);
     return r;
   }
@@ -80,9 +81,9 @@ class SignedByChainCacheTest : public ::testing::Test {
     k.manifest_digest = img.manifest_digest;
     k.image_id = img.image_id;
     k.key_fingerprints = {Fingerprint("ci")};
-    k.policy_digest = kPolicyDigest;
+    k.policy_digest = kPolicyDigestChain;
     k.identity = "repository";
-    k.repository = kRepo;
+    k.repository = kRepoChain;
     return k;
   }
   // A cache holding only a chain entry for `k`, verified by `ci`.
@@ -92,7 +93,7 @@ class SignedByChainCacheTest : public ::testing::Test {
     ASSERT_TRUE(c.Save(state.path()).ok());
   }
   Finding Check(const nlohmann::json& require, bool write,
-                const std::string& policy_digest = kPolicyDigest,
+                const std::string& policy_digest = kPolicyDigestChain,
                 const ResolvedImage* image = nullptr) {
     RegistrationStore regs(f.config_dir());
     CheckContext ctx{image != nullptr ? *image : resolved,
@@ -103,7 +104,7 @@ class SignedByChainCacheTest : public ::testing::Test {
                      regs,
                      policy_digest,
                      VerificationCacheAccess{state.path(), write}};
-    return Rule(require)->Check(ctx);
+    return RuleChain(require)->Check(ctx);
   }
 };
 
@@ -115,8 +116,8 @@ TEST_F(SignedByChainCacheTest, ChainHitCountsWithoutVerifying) {
   CacheOnly(KeyFor(r));
   Finding hit = Check({{"signed_by", "ci"}}, false);
   EXPECT_EQ(hit.outcome, Outcome::kPass) << hit.message;
-  EXPECT_NE(hit.message.find("for repository " + kRepo +
-                             ": counted (verified before: " + std::string(kFromCache)),
+  EXPECT_NE(hit.message.find("for repository " + kRepoChain +
+                             ": counted (verified before: " + std::string(kFromCacheChain)),
             std::string::npos)
       << hit.message;
   EXPECT_NE(hit.message.find("names config " + img.image_id), std::string::npos) << hit.message;
@@ -131,7 +132,7 @@ TEST_F(SignedByChainCacheTest, WriterAddsAChainEntryThatTheNextDecisionHits) {
                   .FindName(signature::ChainCacheName(KeyFor(r)), {Fingerprint("ci")}));
   Finding second = Check({{"signed_by", "ci"}}, false);
   EXPECT_EQ(second.outcome, Outcome::kPass) << second.message;
-  EXPECT_NE(second.message.find(kFromCache), std::string::npos) << second.message;
+  EXPECT_NE(second.message.find(kFromCacheChain), std::string::npos) << second.message;
 }
 
 // Attack: the record file is edited after the entry was made (a byte changed): its hash no
@@ -145,7 +146,7 @@ TEST_F(SignedByChainCacheTest, EditedRecordFileMisses) {
   testing::WriteFile(path, text, 0644);
   Finding edited = Check({{"signed_by", "ci"}}, false);
   EXPECT_EQ(edited.outcome, Outcome::kFail) << edited.message;
-  EXPECT_EQ(edited.message.find(kFromCache), std::string::npos) << edited.message;
+  EXPECT_EQ(edited.message.find(kFromCacheChain), std::string::npos) << edited.message;
 }
 
 // Attack: the stored manifest is replaced by other bytes after the entry was made: the
@@ -162,17 +163,18 @@ TEST_F(SignedByChainCacheTest, ChangedManifestIsRefused) {
 // Attack: the manifest was imported with the signature and is removed, while the engine keeps
 // a file with the signed digest whose bytes changed: the engine's file is read and hashed.
 TEST_F(SignedByChainCacheTest, ChangedEngineManifestIsRefused) {
-  auto r =
-      SignedRecord(f.signer("other"), SimpleSigningPayloadFor(img.manifest_digest, kRepo + ":1"),
-                   img.manifest_digest);
+  auto r = SignedRecord(f.signer("other"),
+                        SimpleSigningPayloadFor(img.manifest_digest, kRepoChain + ":1"),
+                        img.manifest_digest);
   f.Store(r, std::nullopt);
   ResolvedImage engine = resolved;
   ManifestFile mf = f.EngineFile(img.manifest);
   engine.manifest_files.push_back(mf);
   CacheOnly(KeyFor(r));
-  ASSERT_EQ(Check({{"signed_by", "ci"}}, false, kPolicyDigest, &engine).outcome, Outcome::kPass);
+  ASSERT_EQ(Check({{"signed_by", "ci"}}, false, kPolicyDigestChain, &engine).outcome,
+            Outcome::kPass);
   testing::WriteFile(mf.path, MakeTestImage("evil").manifest, 0644);
-  Finding changed = Check({{"signed_by", "ci"}}, false, kPolicyDigest, &engine);
+  Finding changed = Check({{"signed_by", "ci"}}, false, kPolicyDigestChain, &engine);
   EXPECT_EQ(changed.outcome, Outcome::kFail) << changed.message;
 }
 
@@ -185,7 +187,7 @@ TEST_F(SignedByChainCacheTest, ReplacedKeyMisses) {
   testing::WriteFile(f.config_dir() + "/keys/ci.pub", other, 0644);
   Finding replaced = Check({{"signed_by", "ci"}}, false);
   EXPECT_EQ(replaced.outcome, Outcome::kFail) << replaced.message;
-  EXPECT_EQ(replaced.message.find(kFromCache), std::string::npos) << replaced.message;
+  EXPECT_EQ(replaced.message.find(kFromCacheChain), std::string::npos) << replaced.message;
 }
 
 // Attack: a forged or stale entry under another policy (the policy was edited): a miss.
@@ -205,15 +207,15 @@ TEST_F(SignedByChainCacheTest, RetaggedOrOtherImageMisses) {
   auto r = Sign("ci");
   ASSERT_EQ(Check({{"signed_by", "ci"}}, true).outcome, Outcome::kPass);
   ResolvedImage moved = f.Resolved(img, {"docker.io/moved/app:1"});
-  Finding retagged = Check({{"signed_by", "ci"}}, false, kPolicyDigest, &moved);
+  Finding retagged = Check({{"signed_by", "ci"}}, false, kPolicyDigestChain, &moved);
   EXPECT_EQ(retagged.outcome, Outcome::kFail) << retagged.message;
-  EXPECT_NE(retagged.message.find("signed for repository " + kRepo), std::string::npos)
+  EXPECT_NE(retagged.message.find("signed for repository " + kRepoChain), std::string::npos)
       << retagged.message;
   // The engine keeps the signed manifest for an image the store proves to be another config.
   ResolvedImage other = resolved;
   other.image_id = MakeTestImage("other").image_id;
   other.manifest_files.push_back(f.EngineFile(img.manifest));
-  Finding another = Check({{"signed_by", "ci"}}, false, kPolicyDigest, &other);
+  Finding another = Check({{"signed_by", "ci"}}, false, kPolicyDigestChain, &other);
   EXPECT_EQ(another.outcome, Outcome::kFail) << another.message;
   EXPECT_NE(another.message.find("not this image's ID"), std::string::npos) << another.message;
 }
@@ -222,13 +224,13 @@ TEST_F(SignedByChainCacheTest, RetaggedOrOtherImageMisses) {
 TEST_F(SignedByChainCacheTest, IndexChainsAreNotCached) {
   std::string index = testing::MakeIndex({img.manifest_digest});
   std::string index_digest = Sha256Digest(index);
-  auto r = SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(index_digest, kRepo + ":1"),
+  auto r = SignedRecord(f.signer("ci"), SimpleSigningPayloadFor(index_digest, kRepoChain + ":1"),
                         index_digest);
   f.Store(r, index);
   ResolvedImage engine = resolved;
   engine.manifest_files.push_back(f.EngineFile(index));
   engine.manifest_files.push_back(f.EngineFile(img.manifest));
-  Finding pass = Check({{"signed_by", "ci"}}, true, kPolicyDigest, &engine);
+  Finding pass = Check({{"signed_by", "ci"}}, true, kPolicyDigestChain, &engine);
   ASSERT_EQ(pass.outcome, Outcome::kPass) << pass.message;
   EXPECT_EQ(VerificationCache::Load(state.path()).size(), 1u);  // the record-level entry only
 }

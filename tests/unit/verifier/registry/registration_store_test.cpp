@@ -16,7 +16,7 @@
 namespace verified {
 namespace {
 
-Registration Make(const std::string& name, const std::vector<std::string>& seeds) {
+Registration MakeRegistration(const std::string& name, const std::vector<std::string>& seeds) {
   Registration r;
   r.name = name;
   for (const auto& s : seeds) r.diff_ids.push_back("sha256:" + Sha256Hex(s));
@@ -31,7 +31,7 @@ Registration Make(const std::string& name, const std::vector<std::string>& seeds
 TEST(RegistrationStore, PutFindRemove) {
   testing::TempDir tmp;
   RegistrationStore store(tmp.path());
-  auto r = Make("docker.io/library/app:1", {"a", "b"});
+  auto r = MakeRegistration("docker.io/library/app:1", {"a", "b"});
   ASSERT_TRUE(store.Put(r).ok());
   auto found = store.FindByName(r.name);
   ASSERT_TRUE(found.ok());
@@ -51,8 +51,8 @@ TEST(RegistrationStore, PutFindRemove) {
 TEST(RegistrationStore, ReRegisteringMovesTheChainIndex) {
   testing::TempDir tmp;
   RegistrationStore store(tmp.path());
-  auto old = Make("docker.io/library/app:1", {"a"});
-  auto rebuilt = Make("docker.io/library/app:1", {"a", "b"});
+  auto old = MakeRegistration("docker.io/library/app:1", {"a"});
+  auto rebuilt = MakeRegistration("docker.io/library/app:1", {"a", "b"});
   ASSERT_TRUE(store.Put(old).ok());
   ASSERT_TRUE(store.Put(rebuilt).ok());
   EXPECT_TRUE(store.FindByChain(old.TopChainId())->empty());
@@ -63,14 +63,14 @@ TEST(RegistrationStore, ReRegisteringMovesTheChainIndex) {
 TEST(RegistrationStore, CorruptRecordIsAnErrorNotAbsence) {
   testing::TempDir tmp;
   RegistrationStore store(tmp.path());
-  auto r = Make("docker.io/library/app:1", {"a"});
+  auto r = MakeRegistration("docker.io/library/app:1", {"a"});
   ASSERT_TRUE(store.Put(r).ok());
   testing::WriteFile(tmp / ("images/by-name/" + Sha256Hex(r.name) + ".json"), "{\"name\": 1");
   EXPECT_FALSE(store.FindByName(r.name).ok());
 }
 
 TEST(RegistrationStore, RecordClaimingAnotherChainIsRejected) {
-  auto r = Make("docker.io/library/app:1", {"a", "b"});
+  auto r = MakeRegistration("docker.io/library/app:1", {"a", "b"});
   auto j = RegistrationToJson(r);
   j["chain_ids"][1] = "sha256:" + std::string(64, 'f');
   EXPECT_FALSE(RegistrationFromJson(j).ok());
@@ -80,7 +80,7 @@ TEST(RegistrationStore, RecordClaimingAnotherChainIsRejected) {
 }
 
 TEST(Registration, ConfigAndLayersOnlyRoundTrip) {
-  auto r = Make("docker.io/library/app:1", {"a"});
+  auto r = MakeRegistration("docker.io/library/app:1", {"a"});
   r.layers_only = true;
   r.config = {{"Entrypoint", {"/app"}}, {"Env", {"A=1"}}, {"created", "2026-01-01T00:00:00Z"}};
   auto back = RegistrationFromJson(RegistrationToJson(r));
@@ -88,7 +88,7 @@ TEST(Registration, ConfigAndLayersOnlyRoundTrip) {
   EXPECT_TRUE(back->layers_only);
   EXPECT_EQ(back->config, r.config);
   // A record of an earlier version: no layers_only, no config.
-  auto j = RegistrationToJson(Make("docker.io/library/app:1", {"a"}));
+  auto j = RegistrationToJson(MakeRegistration("docker.io/library/app:1", {"a"}));
   j.erase("layers_only");
   back = RegistrationFromJson(j);
   ASSERT_TRUE(back.ok()) << back.error().What();
@@ -97,7 +97,7 @@ TEST(Registration, ConfigAndLayersOnlyRoundTrip) {
 }
 
 TEST(Registration, ParserIsStrict) {
-  auto r = Make("docker.io/library/app:1", {"a"});
+  auto r = MakeRegistration("docker.io/library/app:1", {"a"});
   auto bad = [&](const char* key, nlohmann::json value) {
     auto j = RegistrationToJson(r);
     j[key] = std::move(value);
@@ -120,7 +120,8 @@ TEST(Registration, ParserIsStrict) {
 // policy.json is; anything else refuses, naming the file and the fix.
 class UntrustedRegistration : public ::testing::Test {
  protected:
-  UntrustedRegistration() : store_(tmp_.path()), r_(Make("docker.io/library/app:1", {"a"})) {
+  UntrustedRegistration()
+      : store_(tmp_.path()), r_(MakeRegistration("docker.io/library/app:1", {"a"})) {
     EXPECT_TRUE(store_.Put(r_).ok());
     record_ = tmp_ / ("images/by-name/" + Sha256Hex(r_.name) + ".json");
     index_ = tmp_ / ("images/by-chain/" + std::string(DigestHex(r_.TopChainId())) + ".json");
@@ -201,7 +202,7 @@ TEST(RegistrationStore, HundredConcurrentWritersLoseNothing) {
   RegistrationStore store(tmp.path());
   std::atomic<bool> stop{false};
   std::atomic<int> bad_reads{0};
-  auto shared = Make("docker.io/library/shared:1", {"shared"});
+  auto shared = MakeRegistration("docker.io/library/shared:1", {"shared"});
   std::thread reader([&] {
     while (!stop) {
       auto all = store.List();
@@ -217,9 +218,10 @@ TEST(RegistrationStore, HundredConcurrentWritersLoseNothing) {
     if (pid == 0) {
       // Half the writers register distinct names, half register names sharing one chain, so
       // the by-chain index is contended.
-      auto r = i % 2 == 0 ? Make("docker.io/library/app" + std::to_string(i) + ":1",
-                                 {"layer" + std::to_string(i)})
-                          : Make("docker.io/library/shared" + std::to_string(i) + ":1", {"shared"});
+      auto r = i % 2 == 0 ? MakeRegistration("docker.io/library/app" + std::to_string(i) + ":1",
+                                             {"layer" + std::to_string(i)})
+                          : MakeRegistration("docker.io/library/shared" + std::to_string(i) + ":1",
+                                             {"shared"});
       _exit(store.Put(r).ok() ? 0 : 1);
     }
     kids.push_back(pid);
@@ -244,7 +246,7 @@ TEST(RegistrationStore, RecordsWithAnOlderHostSpellingStillParse) {
   for (const char* name :
        {"Registry.Example.com/x:1", "registry-1.docker.io/alpine:1", "INDEX.DOCKER.IO/alpine:1",
         "registry-1.docker.io/library/alpine:2", "REGISTRY-1.docker.io/team/app:2"}) {
-    auto r = Make(name, {name});
+    auto r = MakeRegistration(name, {name});
     ASSERT_TRUE(store.Put(r).ok()) << name;  // what the older verifiedctl wrote
     auto found = store.FindByName(name);
     ASSERT_TRUE(found.ok()) << name << ": " << found.error().What();
@@ -259,7 +261,7 @@ TEST(RegistrationStore, RecordsWithAnOlderHostSpellingStillParse) {
   // Any other departure from the normalised form is still refused.
   for (const char* name : {"docker.io/alpine:1", "Registry.Example.com/x", "alpine:1",
                            "Registry.Example.com/Team/x:1", "Registry.Example.com//x:1"}) {
-    auto r = Make(name, {name});
+    auto r = MakeRegistration(name, {name});
     ASSERT_TRUE(store.Put(r).ok());
     EXPECT_FALSE(store.FindByName(r.name).ok()) << r.name;
   }

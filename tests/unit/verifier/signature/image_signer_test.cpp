@@ -17,20 +17,21 @@
 namespace verified::signature {
 namespace {
 
-const std::string kDigest =
+const std::string kSignerDigest =
     "sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00";
 
 TEST(SimpleSigningPayload, IsCosignsBytes) {
   // cosign generate / sign (sigstore payload.SimpleContainerImage through encoding/json).
-  EXPECT_EQ(MakeSimpleSigningPayload("docker.io/library/app", kDigest),
+  EXPECT_EQ(MakeSimpleSigningPayload("docker.io/library/app", kSignerDigest),
             R"({"critical":{"identity":{"docker-reference":"docker.io/library/app"},)"
             R"("image":{"docker-manifest-digest":")" +
-                kDigest + R"("},"type":"cosign container image signature"},"optional":null})");
+                kSignerDigest +
+                R"("},"type":"cosign container image signature"},"optional":null})");
   auto parsed =
-      ParseSimpleSigningPayload(MakeSimpleSigningPayload("docker.io/library/app", kDigest));
+      ParseSimpleSigningPayload(MakeSimpleSigningPayload("docker.io/library/app", kSignerDigest));
   ASSERT_TRUE(parsed.ok()) << parsed.error().What();
   EXPECT_EQ(parsed->repository, "docker.io/library/app");
-  EXPECT_EQ(parsed->manifest_digest, kDigest);
+  EXPECT_EQ(parsed->manifest_digest, kSignerDigest);
 }
 
 TEST(SignManifestDigest, SignsAndVerifies) {
@@ -38,9 +39,9 @@ TEST(SignManifestDigest, SignsAndVerifies) {
   ASSERT_TRUE(pair.ok());
   auto key = PrivateKey::ParsePem(pair->private_pem, "ci");
   ASSERT_TRUE(key.ok());
-  auto r = SignManifestDigest(*key, "docker.io/library/app", kDigest);
+  auto r = SignManifestDigest(*key, "docker.io/library/app", kSignerDigest);
   ASSERT_TRUE(r.ok()) << r.error().What();
-  EXPECT_EQ(r->digest, kDigest);
+  EXPECT_EQ(r->digest, kSignerDigest);
   auto v = VerifySignatureRecord(*r, {pair->public_key});
   ASSERT_TRUE(v.ok()) << v.error().What();
   EXPECT_EQ(v->repository, "docker.io/library/app");
@@ -49,7 +50,7 @@ TEST(SignManifestDigest, SignsAndVerifies) {
 
 TEST(SigningRepository, ComesFromTheImagesNames) {
   ResolvedImage img;
-  img.image_id = kDigest;
+  img.image_id = kSignerDigest;
   img.names = {"docker.io/library/app:1", "docker.io/library/app:latest"};
   EXPECT_EQ(*SigningRepository(img, ""), "docker.io/library/app");
   img.names.push_back("docker.io/evil/app:1");
